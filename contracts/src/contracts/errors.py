@@ -1,0 +1,107 @@
+"""The error-code catalogue: every failure any service answers, with its HTTP status and
+whether the same request may be sent again.
+
+Every failure on the wire is `{success: false, error, code, retryable}` (SPEC). Services
+raise their own errors carrying an `ErrorCode`; they are turned into `ErrorBody` in one
+place per service, using this catalogue for the status and `retryable`.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel
+
+
+class ErrorCode(StrEnum):
+    INVALID_REQUEST = "INVALID_REQUEST"
+    INVALID_AMOUNT = "INVALID_AMOUNT"
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    SIGNATURE_INVALID = "SIGNATURE_INVALID"
+    API_KEY_INVALID = "API_KEY_INVALID"
+    FEATURE_DISABLED = "FEATURE_DISABLED"
+    NOT_FOUND = "NOT_FOUND"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    INVALID_SESSION = "INVALID_SESSION"
+    INSUFFICIENT_FUNDS = "INSUFFICIENT_FUNDS"
+    CURRENCY_MISMATCH = "CURRENCY_MISMATCH"
+    DUPLICATE_TRANSACTION = "DUPLICATE_TRANSACTION"
+    TRANSACTION_ROLLED_BACK = "TRANSACTION_ROLLED_BACK"
+    TRANSACTION_NOT_FOUND = "TRANSACTION_NOT_FOUND"
+    ROLLBACK_NOT_ALLOWED = "ROLLBACK_NOT_ALLOWED"
+    CANNOT_ROLLBACK_PAYOUT = "CANNOT_ROLLBACK_PAYOUT"
+    USER_NOT_FOUND = "USER_NOT_FOUND"
+    GAME_NOT_FOUND = "GAME_NOT_FOUND"
+    GAME_INACTIVE = "GAME_INACTIVE"
+    PROVIDER_DISABLED = "PROVIDER_DISABLED"
+    CASINO_NOT_FOUND = "CASINO_NOT_FOUND"
+    ROUND_NOT_FOUND = "ROUND_NOT_FOUND"
+    WALLET_UNAVAILABLE = "WALLET_UNAVAILABLE"
+    PROVIDER_UNAVAILABLE = "PROVIDER_UNAVAILABLE"
+    CASINO_UNAVAILABLE = "CASINO_UNAVAILABLE"
+    INTERNAL_ERROR = "INTERNAL_ERROR"
+
+
+@dataclass(frozen=True)
+class ErrorKind:
+    status: int
+    retryable: bool
+    message: str
+
+
+CATALOGUE: dict[ErrorCode, ErrorKind] = {
+    ErrorCode.INVALID_REQUEST: ErrorKind(400, False, "The request is malformed"),
+    ErrorCode.INVALID_AMOUNT: ErrorKind(400, False, "The amount is not valid minor units"),
+    ErrorCode.PAYLOAD_TOO_LARGE: ErrorKind(413, False, "The request body is too large"),
+    ErrorCode.SIGNATURE_INVALID: ErrorKind(401, False, "The request signature is invalid"),
+    ErrorCode.API_KEY_INVALID: ErrorKind(401, False, "The API key is missing or wrong"),
+    ErrorCode.FEATURE_DISABLED: ErrorKind(403, False, "This endpoint is disabled"),
+    ErrorCode.NOT_FOUND: ErrorKind(404, False, "No such endpoint"),
+    ErrorCode.METHOD_NOT_ALLOWED: ErrorKind(405, False, "Method not allowed"),
+    ErrorCode.INVALID_SESSION: ErrorKind(401, False, "The session is unknown or not active"),
+    ErrorCode.INSUFFICIENT_FUNDS: ErrorKind(400, False, "The balance does not cover the bet"),
+    ErrorCode.CURRENCY_MISMATCH: ErrorKind(400, False, "The currency does not match the wallet"),
+    ErrorCode.DUPLICATE_TRANSACTION: ErrorKind(
+        409, False, "This transactionId was already used with another payload"
+    ),
+    ErrorCode.TRANSACTION_ROLLED_BACK: ErrorKind(
+        409, False, "This transaction was already rolled back"
+    ),
+    ErrorCode.TRANSACTION_NOT_FOUND: ErrorKind(
+        400, False, "The named transaction does not belong to this session's player"
+    ),
+    ErrorCode.ROLLBACK_NOT_ALLOWED: ErrorKind(
+        400, False, "The bet's round already has a payout; it cannot be rolled back"
+    ),
+    ErrorCode.CANNOT_ROLLBACK_PAYOUT: ErrorKind(400, False, "Only bets can be rolled back"),
+    ErrorCode.USER_NOT_FOUND: ErrorKind(404, False, "No such user"),
+    ErrorCode.GAME_NOT_FOUND: ErrorKind(404, False, "No such game"),
+    ErrorCode.GAME_INACTIVE: ErrorKind(404, False, "The game is not active"),
+    ErrorCode.PROVIDER_DISABLED: ErrorKind(404, False, "The game's provider is disabled"),
+    ErrorCode.CASINO_NOT_FOUND: ErrorKind(404, False, "No such casino"),
+    ErrorCode.ROUND_NOT_FOUND: ErrorKind(404, False, "No such round"),
+    ErrorCode.WALLET_UNAVAILABLE: ErrorKind(
+        503, True, "The wallet did not answer in time; retry with the same transactionId"
+    ),
+    ErrorCode.PROVIDER_UNAVAILABLE: ErrorKind(502, True, "The game provider did not answer"),
+    ErrorCode.CASINO_UNAVAILABLE: ErrorKind(502, True, "The casino did not answer"),
+    ErrorCode.INTERNAL_ERROR: ErrorKind(500, True, "Unexpected error; it has been logged"),
+}
+
+
+class ErrorBody(BaseModel):
+    """Every failure's body on the wire."""
+
+    success: Literal[False] = False
+    error: str
+    code: ErrorCode
+    retryable: bool
+
+    @classmethod
+    def of(cls, code: ErrorCode, error: str | None = None) -> "ErrorBody":
+        kind = CATALOGUE[code]
+        return cls(error=error or kind.message, code=code, retryable=kind.retryable)
+
+    @property
+    def status(self) -> int:
+        return CATALOGUE[self.code].status

@@ -1,0 +1,69 @@
+"""The casino's player- and tester-facing calls: launchGame and simulateRound."""
+
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import Field
+
+from contracts.base import WireModel
+from contracts.money import Amount, BetAmount
+from contracts.wallet import Currency
+
+
+class LaunchGameRequest(WireModel):
+    user_id: UUID
+    game_id: UUID
+    currency: Currency = "USD"
+
+
+class LaunchGameReply(WireModel):
+    success: bool = True
+    session_id: UUID
+    session_token: str
+    balance: int
+    currency: str
+    game_url: str
+
+
+class BetSpec(WireModel):
+    amount: BetAmount
+
+
+class WinSpec(WireModel):
+    amount: Amount
+    related_bet_index: Annotated[int, Field(ge=0)] | None = None
+
+
+class RollbackSpec(WireModel):
+    bet_index: Annotated[int, Field(ge=0)]
+
+
+class SimulateRoundRequest(WireModel):
+    user_id: UUID
+    game_id: UUID
+    currency: Currency = "USD"
+    bets: Annotated[list[BetSpec], Field(max_length=50)] = []
+    wins: Annotated[list[WinSpec], Field(max_length=50)] = []
+    rollbacks: Annotated[list[RollbackSpec], Field(max_length=50)] = []
+
+
+class RoundTransaction(WireModel):
+    """One step of a simulated round, as the provider played it."""
+
+    type: str
+    transaction_id: str | None = None
+    amount: int | None = None
+    balance_after: int | None = None
+    status: str
+    code: str | None = None
+    attempts: int = 1
+    bet_index: int | None = None
+
+
+class SimulateRoundReply(WireModel):
+    success: bool = True
+    session_id: UUID
+    round_id: str
+    transactions: list[RoundTransaction]
+    final_balance: int
+    currency: str

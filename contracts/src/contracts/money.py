@@ -1,0 +1,42 @@
+"""Money on the wire: integers in minor units (cents), never floats, strings or booleans.
+
+SPEC: floats (`10.5`, and `10.0` too), strings (`"100"`), booleans, null, negatives and
+values above 10^15 are 400 INVALID_AMOUNT. The validators raise a custom pydantic error
+of type `invalid_amount`, so an entry point can map it to that code by type, whatever the
+field is called.
+"""
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
+
+MAX_AMOUNT = 10**15
+INVALID_AMOUNT_ERROR = "invalid_amount"
+
+
+def _minor_units(minimum: int) -> BeforeValidator:
+    def check(value: Any) -> int:
+        # bool is a subclass of int, so the type check is exact on purpose.
+        if type(value) is not int:
+            raise PydanticCustomError(
+                INVALID_AMOUNT_ERROR,
+                "amount must be a whole number of minor units (cents), got {kind}",
+                {"kind": type(value).__name__ if value is not None else "null"},
+            )
+        if not minimum <= value <= MAX_AMOUNT:
+            raise PydanticCustomError(
+                INVALID_AMOUNT_ERROR,
+                "amount must be between {minimum} and {maximum} minor units",
+                {"minimum": minimum, "maximum": MAX_AMOUNT},
+            )
+        return value
+
+    return BeforeValidator(check)
+
+
+Amount = Annotated[int, _minor_units(0)]
+"""Zero or more minor units: a credit may be 0 (a losing round is closed with a 0 win)."""
+
+BetAmount = Annotated[int, _minor_units(1)]
+"""At least one minor unit: a debit of nothing is not a bet."""

@@ -1,0 +1,75 @@
+"""The messages between gateway and casino over RabbitMQ request/reply.
+
+A command is published to its queue with `reply_to` (the gateway's reply queue),
+`correlation_id` (one per request, also the log correlation id) and an `expiration`
+equal to the gateway's timeout, so a command nobody waits for any more is not applied
+late by surprise. The worker answers with exactly one `RpcReply`, success or error:
+every outcome is a reply value, never an exception that leaves the caller waiting.
+"""
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from contracts.errors import ErrorBody
+from contracts.lobby import LaunchGameRequest, SimulateRoundRequest
+from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, RollbackRequest
+
+WALLET_QUEUE = "casino.wallet"
+LOBBY_QUEUE = "casino.lobby"
+
+
+class GetBalanceCommand(BaseModel):
+    command: Literal["getBalance"] = "getBalance"
+    request: GetBalanceRequest
+
+
+class DebitCommand(BaseModel):
+    command: Literal["debit"] = "debit"
+    request: DebitRequest
+
+
+class CreditCommand(BaseModel):
+    command: Literal["credit"] = "credit"
+    request: CreditRequest
+
+
+class RollbackCommand(BaseModel):
+    command: Literal["rollback"] = "rollback"
+    request: RollbackRequest
+
+
+WalletCommand = Annotated[
+    GetBalanceCommand | DebitCommand | CreditCommand | RollbackCommand,
+    Field(discriminator="command"),
+]
+
+
+class LaunchGameCommand(BaseModel):
+    command: Literal["launchGame"] = "launchGame"
+    request: LaunchGameRequest
+
+
+class SimulateRoundCommand(BaseModel):
+    command: Literal["simulateRound"] = "simulateRound"
+    request: SimulateRoundRequest
+
+
+LobbyCommand = Annotated[
+    LaunchGameCommand | SimulateRoundCommand,
+    Field(discriminator="command"),
+]
+
+
+class RpcReply(BaseModel):
+    """Exactly one of `result` (the success body, camelCase, as sent to the HTTP caller)
+    or `error`."""
+
+    result: dict[str, Any] | None = None
+    error: ErrorBody | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "RpcReply":
+        if (self.result is None) == (self.error is None):
+            raise ValueError("an RPC reply has exactly one of result or error")
+        return self
