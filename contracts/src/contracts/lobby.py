@@ -42,9 +42,9 @@ class SimulateRoundRequest(WireModel):
     user_id: UUID
     game_id: UUID
     currency: Currency = "USD"
-    bets: Annotated[list[BetSpec], Field(max_length=50)] = []
-    wins: Annotated[list[WinSpec], Field(max_length=50)] = []
-    rollbacks: Annotated[list[RollbackSpec], Field(max_length=50)] = []
+    bets: list[BetSpec] = Field(default_factory=list, max_length=50)
+    wins: list[WinSpec] = Field(default_factory=list, max_length=50)
+    rollbacks: list[RollbackSpec] = Field(default_factory=list, max_length=50)
 
 
 class RoundTransaction(WireModel):
