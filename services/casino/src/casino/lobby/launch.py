@@ -1,0 +1,62 @@
+"""launchGame: open a casino game session and have the provider open its own for it.
+
+If the provider cannot be reached or refuses, the session is ended before the error is
+answered, so no active session is left behind that no game will ever use.
+"""
+
+from dataclasses import dataclass
+
+from casino.lobby.game_sessions import (
+    OpenedSession,
+    end_game_session,
+    open_game_session,
+    record_provider_session,
+)
+from casino.lobby.resources import Lobby
+from contracts.lobby import LaunchGameReply, LaunchGameRequest
+from contracts.provider import ProviderLaunchRequest
+
+
+@dataclass(frozen=True)
+class LaunchedGame:
+    session: OpenedSession
+    game_url: str
+
+
+async def launch(
+    lobby: Lobby, request: LaunchGameRequest, correlation_id: str | None
+) -> LaunchedGame:
+    """The steps launchGame and simulateRound share."""
+    session = await open_game_session(
+        lobby.sessions, request.user_id, request.game_id, request.currency
+    )
+    try:
+        launched = await lobby.provider.launch(
+            ProviderLaunchRequest(
+                casino_code=lobby.casino_code,
+                player_id=str(request.user_id),
+                game_id=session.provider_game_code,
+                session_token=session.token,
+                currency=session.currency,
+                balance=session.balance,
+            ),
+            correlation_id,
+        )
+    except Exception:
+        await end_game_session(lobby.sessions, session.session_id)
+        raise
+    await record_provider_session(lobby.sessions, session.session_id, launched.provider_session_id)
+    return LaunchedGame(session, launched.game_url)
+
+
+async def launch_game(
+    lobby: Lobby, request: LaunchGameRequest, correlation_id: str | None
+) -> LaunchGameReply:
+    launched = await launch(lobby, request, correlation_id)
+    return LaunchGameReply(
+        session_id=launched.session.session_id,
+        session_token=launched.session.token,
+        balance=launched.session.balance,
+        currency=launched.session.currency,
+        game_url=launched.game_url,
+    )

@@ -1,0 +1,114 @@
+"""The casino's signed HTTP client of the game provider: POST /provider/launch and
+POST /provider/simulate.
+
+Each body is serialised once; exactly those bytes are signed (`x-provider-signature`, with
+the first PROVIDER_SECRET) and sent, since the provider's MAC covers the raw bytes. Calls
+are never retried here: a round moves money, and the provider already retries its own
+wallet callbacks. Any failure to get a usable answer is a `ProviderUnavailableError`.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TypeVar
+
+import httpx
+from pydantic import ValidationError
+
+from casino.lobby.errors import ProviderUnavailableError
+from contracts.base import WireModel
+from contracts.provider import (
+    ProviderLaunchReply,
+    ProviderLaunchRequest,
+    ProviderSimulateReply,
+    ProviderSimulateRequest,
+)
+from contracts.signing import PROVIDER_SIGNATURE_HEADER, signature_headers
+
+# A round waits on the provider's wallet callbacks (each retried with backoff), so it may
+# take longer than a launch. Both stay under the gateway's lobby timeout (60 s by
+# default), so the caller gets our answer rather than a timeout.
+LAUNCH_TIMEOUT_SECONDS = 10.0
+SIMULATE_TIMEOUT_SECONDS = 45.0
+CORRELATION_HEADER = "x-correlation-id"
+
+ReplyT = TypeVar("ReplyT", ProviderLaunchReply, ProviderSimulateReply)
+
+
+class ProviderClient:
+    """Signs and sends the lobby's calls to the provider, and reads its answers."""
+
+    def __init__(self, http: httpx.AsyncClient, secret: str) -> None:
+        self._http = http
+        self._secret = secret
+
+    async def launch(
+        self, request: ProviderLaunchRequest, correlation_id: str | None = None
+    ) -> ProviderLaunchReply:
+        return await self._post(
+            "/provider/launch", request, ProviderLaunchReply, LAUNCH_TIMEOUT_SECONDS, correlation_id
+        )
+
+    async def simulate(
+        self, request: ProviderSimulateRequest, correlation_id: str | None = None
+    ) -> ProviderSimulateReply:
+        return await self._post(
+            "/provider/simulate",
+            request,
+            ProviderSimulateReply,
+            SIMULATE_TIMEOUT_SECONDS,
+            correlation_id,
+        )
+
+    async def _post(
+        self,
+        path: str,
+        request: WireModel,
+        reply_type: type[ReplyT],
+        time_limit: float,
+        correlation_id: str | None,
+    ) -> ReplyT:
+        body = request.model_dump_json(by_alias=True, exclude_none=True).encode()
+        headers = {
+            "content-type": "application/json",
+            **signature_headers(body, self._secret, PROVIDER_SIGNATURE_HEADER),
+        }
+        if correlation_id:
+            headers[CORRELATION_HEADER] = correlation_id
+        try:
+            response = await self._http.post(
+                path, content=body, headers=headers, timeout=time_limit
+            )
+        except httpx.HTTPError as error:
+            raise ProviderUnavailableError(
+                f"The game provider did not answer {path}: {type(error).__name__}"
+            ) from error
+        if response.status_code != httpx.codes.OK:
+            raise ProviderUnavailableError(_refusal(path, response))
+        try:
+            reply = reply_type.model_validate_json(response.content)
+        except ValidationError as error:
+            raise ProviderUnavailableError(
+                f"The game provider answered {path} with a body we cannot read"
+            ) from error
+        if not reply.success:
+            raise ProviderUnavailableError(f"The game provider refused {path}")
+        return reply
+
+
+def _refusal(path: str, response: httpx.Response) -> str:
+    """A message naming the provider's own error code, so an operator can tell why."""
+    try:
+        detail = response.json()
+    except ValueError:
+        detail = None
+    refusal = f"The game provider refused {path} with HTTP {response.status_code}"
+    if isinstance(detail, dict) and "code" in detail:
+        return f"{refusal} {detail['code']}: {detail.get('error')}"
+    return refusal
+
+
+@asynccontextmanager
+async def provider_client(base_url: str, secret: str) -> AsyncIterator[ProviderClient]:
+    """A client with its own connection pool, closed when the lobby stops."""
+    async with httpx.AsyncClient(base_url=base_url, timeout=LAUNCH_TIMEOUT_SECONDS) as http:
+        yield ProviderClient(http, secret)
