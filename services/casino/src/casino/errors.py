@@ -1,0 +1,75 @@
+"""The wallet's refusals, each carrying the error code its reply gives the caller.
+
+Raised below the handler and turned into an `ErrorBody` in exactly one place,
+`WalletError.body()`: the handler uses it for refusals, the wallet for the rejections it
+records (so a retry replays the very same body).
+"""
+
+from contracts.errors import CATALOGUE, ErrorBody, ErrorCode
+
+
+class WalletError(Exception):
+    """Raised when a wallet command is refused; `code` tells the caller why."""
+
+    code: ErrorCode = ErrorCode.INTERNAL_ERROR
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or CATALOGUE[self.code].message
+        super().__init__(self.message)
+
+    def body(self) -> ErrorBody:
+        return ErrorBody.of(self.code, self.message)
+
+
+class InvalidCommandError(WalletError):
+    """Raised when a message is not a well-formed wallet command."""
+
+    code = ErrorCode.INVALID_REQUEST
+
+
+class InvalidSessionError(WalletError):
+    """Raised when the session token is unknown, or a bet names an ended session."""
+
+    code = ErrorCode.INVALID_SESSION
+
+
+class DuplicateTransactionError(WalletError):
+    """Raised when a transactionId already decided is sent again with another payload."""
+
+    code = ErrorCode.DUPLICATE_TRANSACTION
+
+
+class TransactionNotFoundError(WalletError):
+    """Raised when a credit or rollback names another player's transaction."""
+
+    code = ErrorCode.TRANSACTION_NOT_FOUND
+
+
+class InsufficientFundsError(WalletError):
+    """Raised when a bet is larger than the wallet's balance."""
+
+    code = ErrorCode.INSUFFICIENT_FUNDS
+
+
+class TransactionRolledBackError(WalletError):
+    """Raised when a bet arrives after a rollback already cancelled it (a tombstone)."""
+
+    code = ErrorCode.TRANSACTION_ROLLED_BACK
+
+
+class CannotRollbackPayoutError(WalletError):
+    """Raised when a rollback names a payout (or another rollback): only bets roll back."""
+
+    code = ErrorCode.CANNOT_ROLLBACK_PAYOUT
+
+
+class RollbackNotAllowedError(WalletError):
+    """Raised when a rollback names a bet whose round already has an accepted payout."""
+
+    code = ErrorCode.ROLLBACK_NOT_ALLOWED
+
+
+class WalletUnavailableError(WalletError):
+    """Raised when the database cannot be reached or fails; the caller may retry."""
+
+    code = ErrorCode.WALLET_UNAVAILABLE

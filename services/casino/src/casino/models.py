@@ -1,0 +1,188 @@
+"""The casino's tables: players, wallets, providers, games, sessions and the ledger.
+
+The database itself enforces what must never break, so no code path can get it wrong:
+
+- `casino_wallets.balance >= 0` (CHECK): a wallet is never overdrawn, whatever the code does.
+- `casino_transactions (provider_id, transaction_id)` (UNIQUE): the idempotency key. A
+  provider's transactionId is decided once; a second insert fails instead of moving money.
+- One refund per bet (partial UNIQUE on `original_id` of refunding rollbacks): twenty
+  rollbacks of one bet cannot all return its amount.
+- Amounts are integer minor units within 0..10^15 (CHECK), a bet is at least 1, a rejected
+  row carries its error code and an accepted one none, a tombstone is a rollback that
+  names no bet, and debits and credits carry their round (CHECKs).
+- A session's wallet belongs to the session's player (composite FOREIGN KEY), and every
+  row points at rows that exist (FOREIGN KEYs).
+
+The ledger is append-only: the balance is a column updated by SQL arithmetic in the same
+transaction that appends the row, and each row keeps the balance after it and the exact
+reply it was answered with, so a retry gets that reply again.
+"""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    MetaData,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from casino.kinds import Outcome, SessionStatus, TransactionType
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+IDEMPOTENCY_KEY = "uq_casino_transactions_provider_transaction"
+ONE_REFUND_PER_BET = "uq_casino_transactions_one_refund_per_bet"
+MAX_AMOUNT = 10**15
+
+
+def _one_of(column: str, values: type[SessionStatus | TransactionType | Outcome]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=text("now()")
+    )
+
+
+class User(Timestamped, Base):
+    __tablename__ = "casino_users"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+
+
+class Wallet(Timestamped, Base):
+    """The authoritative balance of one player in one currency."""
+
+    __tablename__ = "casino_wallets"
+    __table_args__ = (
+        UniqueConstraint("user_id", "currency"),
+        # Lets sessions reference (wallet, player) together, see GameSession.
+        UniqueConstraint("id", "user_id"),
+        CheckConstraint("balance >= 0", name="balance_not_negative"),
+        CheckConstraint("currency ~ '^[A-Z]{3}$'", name="currency_code"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_users.id"))
+    currency: Mapped[str] = mapped_column(String(3))
+    balance: Mapped[int] = mapped_column(BigInteger)
+
+
+class GameProvider(Timestamped, Base):
+    __tablename__ = "casino_game_providers"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    is_enabled: Mapped[bool] = mapped_column(server_default=text("true"))
+
+
+class Game(Timestamped, Base):
+    __tablename__ = "casino_games"
+    __table_args__ = (UniqueConstraint("provider_id", "provider_game_code"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_game_providers.id"))
+    provider_game_code: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(server_default=text("true"))
+
+
+class GameSession(Timestamped, Base):
+    """A player at a game, paying from one wallet; the token is what the provider quotes."""
+
+    __tablename__ = "casino_game_sessions"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["wallet_id", "user_id"],
+            ["casino_wallets.id", "casino_wallets.user_id"],
+            name="fk_casino_game_sessions_wallet_of_user",
+        ),
+        CheckConstraint(_one_of("status", SessionStatus), name="status_known"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    token: Mapped[str] = mapped_column(String(256), unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_users.id"))
+    wallet_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    game_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_games.id"))
+    status: Mapped[str] = mapped_column(String(16), default=SessionStatus.ACTIVE.value)
+    provider_session_id: Mapped[str | None] = mapped_column(String(256))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Transaction(Timestamped, Base):
+    """One decided wallet command: a bet, a payout or a rollback, accepted or rejected."""
+
+    __tablename__ = "casino_transactions"
+    __table_args__ = (
+        UniqueConstraint("provider_id", "transaction_id", name=IDEMPOTENCY_KEY),
+        Index(
+            ONE_REFUND_PER_BET,
+            "original_id",
+            unique=True,
+            postgresql_where=text(
+                f"type = '{TransactionType.ROLLBACK.value}' "
+                f"AND outcome = '{Outcome.ACCEPTED.value}' AND amount > 0"
+            ),
+        ),
+        Index("ix_casino_transactions_round", "provider_id", "wallet_id", "round_id"),
+        Index("ix_casino_transactions_original", "provider_id", "original_transaction_id"),
+        CheckConstraint(_one_of("type", TransactionType), name="type_known"),
+        CheckConstraint(_one_of("outcome", Outcome), name="outcome_known"),
+        CheckConstraint(f"amount >= 0 AND amount <= {MAX_AMOUNT}", name="amount_in_range"),
+        CheckConstraint("type <> 'debit' OR amount >= 1", name="bet_at_least_one"),
+        CheckConstraint("(outcome = 'rejected') = (error_code IS NOT NULL)", name="error_code"),
+        CheckConstraint("type = 'rollback' OR round_id IS NOT NULL", name="round_of_money"),
+        CheckConstraint(
+            "(type = 'rollback') = (original_transaction_id IS NOT NULL)",
+            name="rollback_names_original",
+        ),
+        CheckConstraint(
+            "NOT is_tombstone OR (type = 'rollback' AND original_id IS NULL AND amount = 0)",
+            name="tombstone_moves_nothing",
+        ),
+        CheckConstraint("balance_after >= 0", name="balance_after_not_negative"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_game_providers.id"))
+    transaction_id: Mapped[str] = mapped_column(String(128))
+    type: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_game_sessions.id"))
+    wallet_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_wallets.id"))
+    round_id: Mapped[str | None] = mapped_column(String(128))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    # The provider's id of the bet a rollback names, and our row of it when it is known.
+    original_transaction_id: Mapped[str | None] = mapped_column(String(128))
+    original_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("casino_transactions.id"))
+    # The bet a payout says it pays (informational: rule 2 goes by round).
+    related_transaction_id: Mapped[str | None] = mapped_column(String(128))
+    is_tombstone: Mapped[bool] = mapped_column(default=False)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    reply: Mapped[dict[str, object]] = mapped_column(JSONB)
+    balance_after: Mapped[int] = mapped_column(BigInteger)

@@ -1,0 +1,48 @@
+"""The casino service's settings, read from the environment only (INTERFACES.md).
+
+One class for the wallet worker, the lobby and the CLI. `PROVIDER_SECRET` signs the lobby's
+calls to the provider; it follows `contracts.secrets`: comma-separated, the first entry
+signs, and outside development an empty or default-looking secret refuses to start.
+"""
+
+from typing import Annotated
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from contracts.secrets import DEVELOPMENT, check_secrets, parse_secret_list
+
+DEVELOPMENT_PROVIDER_SECRET = "dev-provider-secret"
+
+
+class CasinoSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    environment: str = DEVELOPMENT
+    casino_database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/casino"
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    provider_url: str = "http://127.0.0.1:8002"
+    casino_code: str = "demo-casino"
+    # NoDecode: the raw string is split by `parse_secret_list`, not parsed as JSON.
+    provider_secret: Annotated[tuple[str, ...], NoDecode] = (DEVELOPMENT_PROVIDER_SECRET,)
+    # How many wallet commands one worker holds unacknowledged, and so runs at once. Each
+    # one in flight holds a database connection, so the pool is sized from it.
+    wallet_prefetch: Annotated[int, Field(ge=1, le=1000)] = 20
+    database_pool_size: Annotated[int, Field(ge=1, le=500)] = 20
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_secrets(cls, data: object) -> object:
+        if isinstance(data, dict) and isinstance(data.get("provider_secret"), str):
+            return {**data, "provider_secret": parse_secret_list(data["provider_secret"])}
+        return data
+
+    @model_validator(mode="after")
+    def _refuse_insecure_secrets(self) -> "CasinoSettings":
+        check_secrets("PROVIDER_SECRET", self.provider_secret, self.environment)
+        return self
+
+    @property
+    def signing_secret(self) -> str:
+        """The secret the lobby signs provider calls with: the first one listed."""
+        return self.provider_secret[0]
