@@ -1,0 +1,139 @@
+"""Players, sessions and ledger reads straight from the casino database, for tests.
+
+Tests set the world up with plain SQL, independently of the service's code, and check
+money on what is actually stored: the wallet's balance and the ledger's rows.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+
+import asyncpg
+
+from tests.support.infrastructure import plain_url
+
+
+@dataclass(frozen=True)
+class Player:
+    user_id: uuid.UUID
+    wallet_id: uuid.UUID
+    currency: str
+
+
+@dataclass(frozen=True)
+class Session:
+    player: Player
+    id: uuid.UUID
+    token: str
+
+
+class CasinoWorld:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    @classmethod
+    async def connect(cls, database_url: str) -> CasinoWorld:
+        return cls(await asyncpg.create_pool(plain_url(database_url), min_size=1, max_size=4))
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    async def game(self, provider_code: str = "demo-provider") -> uuid.UUID:
+        """The id of an active game of an enabled provider (made if there is none)."""
+        async with self.pool.acquire() as db, db.transaction():
+            provider = await db.fetchval(
+                "SELECT id FROM casino_game_providers WHERE code = $1", provider_code
+            )
+            if provider is None:
+                provider = await db.fetchval(
+                    "INSERT INTO casino_game_providers (id, code, name, is_enabled)"
+                    " VALUES ($1, $2, $2, true) RETURNING id",
+                    uuid.uuid4(),
+                    provider_code,
+                )
+            game = await db.fetchval(
+                "SELECT id FROM casino_games WHERE provider_id = $1 AND is_active", provider
+            )
+            if game is None:
+                game = await db.fetchval(
+                    "INSERT INTO casino_games (id, provider_id, provider_game_code, name)"
+                    " VALUES ($1, $2, 'demo-slots', 'Demo Slots') RETURNING id",
+                    uuid.uuid4(),
+                    provider,
+                )
+            return uuid.UUID(str(game))
+
+    async def player(self, balance: int, currency: str = "USD") -> Player:
+        user_id, wallet_id = uuid.uuid4(), uuid.uuid4()
+        async with self.pool.acquire() as db, db.transaction():
+            await db.execute(
+                "INSERT INTO casino_users (id, email, display_name) VALUES ($1, $2, 'Test')",
+                user_id,
+                f"{user_id}@test.example",
+            )
+            await db.execute(
+                "INSERT INTO casino_wallets (id, user_id, currency, balance)"
+                " VALUES ($1, $2, $3, $4)",
+                wallet_id,
+                user_id,
+                currency,
+                balance,
+            )
+        return Player(user_id, wallet_id, currency)
+
+    async def session(self, player: Player, game_id: uuid.UUID) -> Session:
+        session_id, token = uuid.uuid4(), secrets.token_urlsafe(32)
+        await self.pool.execute(
+            "INSERT INTO casino_game_sessions (id, token, user_id, wallet_id, game_id, status)"
+            " VALUES ($1, $2, $3, $4, $5, 'active')",
+            session_id,
+            token,
+            player.user_id,
+            player.wallet_id,
+            game_id,
+        )
+        return Session(player, session_id, token)
+
+    async def end(self, session: Session) -> None:
+        await self.pool.execute(
+            "UPDATE casino_game_sessions SET status = 'ended', ended_at = now() WHERE id = $1",
+            session.id,
+        )
+
+    async def balance(self, player: Player) -> int:
+        return int(
+            await self.pool.fetchval(
+                "SELECT balance FROM casino_wallets WHERE id = $1", player.wallet_id
+            )
+        )
+
+    async def ledger(self, player: Player) -> list[asyncpg.Record]:
+        """The wallet's decided transactions, oldest first."""
+        return list(
+            await self.pool.fetch(
+                "SELECT transaction_id, type, outcome, error_code, amount, balance_after,"
+                " is_tombstone, original_transaction_id, reply"
+                " FROM casino_transactions WHERE wallet_id = $1 ORDER BY created_at, id",
+                player.wallet_id,
+            )
+        )
+
+    async def rows_for(self, transaction_id: str) -> int:
+        return int(
+            await self.pool.fetchval(
+                "SELECT count(*) FROM casino_transactions WHERE transaction_id = $1",
+                transaction_id,
+            )
+        )
+
+    async def movement(self, player: Player) -> int:
+        """What the accepted ledger rows add up to: debits out, credits and refunds in."""
+        return int(
+            await self.pool.fetchval(
+                "SELECT coalesce(sum(CASE type WHEN 'debit' THEN -amount ELSE amount END), 0)"
+                " FROM casino_transactions WHERE wallet_id = $1 AND outcome = 'accepted'",
+                player.wallet_id,
+            )
+        )
