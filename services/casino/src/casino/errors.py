@@ -9,7 +9,8 @@ from contracts.errors import CATALOGUE, ErrorBody, ErrorCode
 
 
 class WalletError(Exception):
-    """Raised when a wallet command is refused; `code` tells the caller why."""
+    """Raised when a wallet command is refused; `code` tells the caller why. Raised as
+    such (INTERNAL_ERROR) only for a failure nobody foresaw."""
 
     code: ErrorCode = ErrorCode.INTERNAL_ERROR
 
@@ -25,6 +26,12 @@ class InvalidCommandError(WalletError):
     """Raised when a message is not a well-formed wallet command."""
 
     code = ErrorCode.INVALID_REQUEST
+
+
+class InvalidAmountError(WalletError):
+    """Raised when an amount is not whole minor units within the allowed range."""
+
+    code = ErrorCode.INVALID_AMOUNT
 
 
 class InvalidSessionError(WalletError):

@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from contracts.rpc import LOBBY_QUEUE, WALLET_QUEUE
 from contracts.secrets import DEVELOPMENT, check_secrets, parse_secret_list
 
 DEVELOPMENT_PROVIDER_SECRET = "dev-provider-secret"
@@ -23,6 +24,9 @@ class CasinoSettings(BaseSettings):
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
     provider_url: str = "http://127.0.0.1:8002"
     casino_code: str = "demo-casino"
+    # The queues are settings so that test runs (and staging stacks) can share a broker.
+    wallet_queue: str = WALLET_QUEUE
+    lobby_queue: str = LOBBY_QUEUE
     # NoDecode: the raw string is split by `parse_secret_list`, not parsed as JSON.
     provider_secret: Annotated[tuple[str, ...], NoDecode] = (DEVELOPMENT_PROVIDER_SECRET,)
     # How many wallet commands one worker holds unacknowledged, and so runs at once. Each

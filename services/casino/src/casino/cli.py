@@ -1,0 +1,111 @@
+"""The `casino` command: migrate, seed, create-player, wallet-worker, lobby.
+
+Configuration comes from the environment only (`CasinoSettings`). Ids are printed for
+people, or as JSON with `--json` for scripts and tests.
+"""
+
+import argparse
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from casino.database import SessionFactory, make_engine, make_session_factory, migrate
+from casino.log import configure_logging
+from casino.seed import create_player, seed_demo_world
+from casino.settings import CasinoSettings
+from contracts.money import MAX_AMOUNT
+
+T = TypeVar("T")
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    settings = CasinoSettings()
+    match args.command:
+        case "migrate":
+            migrate(settings.casino_database_url)
+            print("casino database is at the newest schema")
+        case "seed":
+            world = _with_database(settings, seed_demo_world)
+            _print(
+                args.json,
+                {
+                    "userId": str(world.player.user_id),
+                    "gameId": str(world.game_id),
+                    "providerCode": world.provider_code,
+                    "currency": world.player.currency,
+                    "balance": world.player.balance,
+                    "walletId": str(world.player.wallet_id),
+                },
+            )
+        case "create-player":
+            player = _with_database(
+                settings, lambda sessions: create_player(sessions, args.balance, args.currency)
+            )
+            _print(
+                args.json,
+                {
+                    "userId": str(player.user_id),
+                    "walletId": str(player.wallet_id),
+                    "currency": player.currency,
+                    "balance": player.balance,
+                },
+            )
+        case "wallet-worker":
+            from casino.worker import serve
+
+            configure_logging()
+            asyncio.run(serve(settings))
+        case "lobby":
+            from casino.lobby.app import run
+
+            configure_logging()
+            run(settings)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="casino", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="bring the casino database to the newest schema")
+    seed = commands.add_parser("seed", help="create the demo world (idempotent)")
+    seed.add_argument("--json", action="store_true", help="print the ids as JSON")
+    player = commands.add_parser("create-player", help="a new player with a funded wallet")
+    player.add_argument("--balance", type=_minor_units, required=True, help="minor units")
+    player.add_argument("--currency", type=_currency, default="USD")
+    player.add_argument("--json", action="store_true", help="print the ids as JSON")
+    commands.add_parser("wallet-worker", help="answer wallet commands from RabbitMQ")
+    commands.add_parser("lobby", help="answer launchGame and simulateRound from RabbitMQ")
+    return parser
+
+
+def _with_database(settings: CasinoSettings, use: Callable[[SessionFactory], Awaitable[T]]) -> T:
+    async def run() -> T:
+        engine = make_engine(settings.casino_database_url, pool_size=1)
+        try:
+            return await use(make_session_factory(engine))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _print(as_json: bool, fields: dict[str, object]) -> None:
+    if as_json:
+        print(json.dumps(fields))
+    else:
+        for name, value in fields.items():
+            print(f"{name}: {value}")
+
+
+def _minor_units(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= MAX_AMOUNT:
+        raise argparse.ArgumentTypeError(f"a balance is 0 to {MAX_AMOUNT} minor units")
+    return value
+
+
+def _currency(text: str) -> str:
+    if not (len(text) == 3 and text.isascii() and text.isupper() and text.isalpha()):
+        raise argparse.ArgumentTypeError("a currency is three capital letters, e.g. USD")
+    return text

@@ -1,0 +1,77 @@
+"""The wallet worker: a FastStream RabbitMQ consumer of wallet commands.
+
+Acknowledgement (FastStream 0.7, read from its source): the subscriber publishes the
+returned reply to `reply_to`, with the command's `correlation_id`, inside the message's
+processing scope; the acknowledgement middleware acks when that scope exits cleanly. So
+a command is acked only after its transaction committed and its reply was published
+(with publisher confirms). A worker that dies before then leaves the message unacked, so
+RabbitMQ redelivers it, and idempotency answers the redelivery from the ledger. If the
+reply cannot be published, NACK_ON_ERROR requeues the command rather than dropping it.
+
+Prefetch bounds how many commands one worker holds unacknowledged; each runs in its own
+task (aio-pika dispatches every delivery as a task), so that many run at once.
+"""
+
+import asyncio
+import json
+import logging
+import signal
+
+from faststream.middlewares import AckPolicy
+from faststream.rabbit import Channel, RabbitBroker, RabbitQueue, RabbitResponse
+from faststream.rabbit.annotations import RabbitMessage
+
+from casino.database import SessionFactory, make_engine, make_session_factory
+from casino.handlers import answer
+from casino.settings import CasinoSettings
+
+log = logging.getLogger(__name__)
+
+CORRELATION_HEADER = "x-correlation-id"
+# On shutdown, commands in flight get this long to commit and reply before the
+# connection closes; any left unacknowledged are redelivered.
+GRACEFUL_TIMEOUT_SECONDS = 10.0
+
+
+def build_wallet_broker(
+    amqp_url: str, sessions: SessionFactory, *, queue: str, prefetch: int
+) -> RabbitBroker:
+    """A broker whose one subscriber answers wallet commands on the durable `queue`."""
+    broker = RabbitBroker(amqp_url, graceful_timeout=GRACEFUL_TIMEOUT_SECONDS, logger=log)
+
+    @broker.subscriber(
+        RabbitQueue(queue, durable=True),
+        channel=Channel(prefetch_count=prefetch),
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+    )
+    async def handle_wallet_command(message: RabbitMessage) -> RabbitResponse:
+        correlation_id = message.headers.get(CORRELATION_HEADER) or message.correlation_id
+        reply = await answer(sessions, message.body, correlation_id)
+        # Sorted keys: a replay (read back from JSONB) is then byte for byte the first reply.
+        wire = reply.model_dump(mode="json", exclude_none=True)
+        body = json.dumps(wire, sort_keys=True, separators=(",", ":")).encode()
+        return RabbitResponse(body, content_type="application/json")
+
+    return broker
+
+
+async def serve(settings: CasinoSettings) -> None:
+    """Consume wallet commands until SIGINT or SIGTERM, then drain and close."""
+    engine = make_engine(settings.casino_database_url, pool_size=settings.database_pool_size)
+    broker = build_wallet_broker(
+        settings.amqp_url,
+        make_session_factory(engine),
+        queue=settings.wallet_queue,
+        prefetch=settings.wallet_prefetch,
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        async with broker:
+            await broker.start()
+            log.info("wallet worker consuming", extra={"queue": settings.wallet_queue})
+            await stop.wait()
+    finally:
+        await engine.dispose()
