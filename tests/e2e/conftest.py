@@ -1,13 +1,17 @@
-"""The casino side as real processes: wallet worker(s) and gateway, over the session's
-fresh database and this run's own queues. Tests talk to the gateway over HTTP only, and
-check money in the database.
+"""The whole system as real processes: wallet worker(s), lobby, provider and gateway, over
+this session's fresh databases and this run's own queues. Tests talk to the gateway over
+HTTP only, and check money in the databases.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -17,6 +21,7 @@ from tests.support import infrastructure as infra
 from tests.support.callbacks import WalletCallbacks
 from tests.support.casino_world import CasinoWorld
 from tests.support.processes import (
+    BIN,
     ServiceProcess,
     free_port,
     http_ready,
@@ -29,20 +34,29 @@ pytestmark = pytest.mark.e2e
 CASINO_SECRET = "e2e-casino-secret-current"
 PREVIOUS_CASINO_SECRET = "e2e-casino-secret-previous"
 PROVIDER_SECRET = "e2e-provider-secret"
+OPERATOR_API_KEY = "e2e-operator-key"
 RPC_TIMEOUT_SECONDS = 2.0
 LOG_DIR = Path(".run") / "test-logs" / infra.RUN_ID
 
 
 @dataclass
 class CasinoSystem:
-    """Gateway and wallet worker processes, and what tests need to reach them."""
+    """The service processes, and what tests need to reach them."""
 
     env: dict[str, str]
     amqp_url: str
     wallet_queue: str
-    gateway: ServiceProcess
     gateway_url: str
+    provider_url: str
+    demo: dict[str, Any]
     workers: list[ServiceProcess] = field(default_factory=list)
+    others: list[ServiceProcess] = field(default_factory=list)
+
+    def start(self, name: str, argv: list[str], **env: str) -> ServiceProcess:
+        process = ServiceProcess(name, argv, {**self.env, **env}, LOG_DIR / f"{name}.log")
+        process.start()
+        self.others.append(process)
+        return process
 
     def new_worker(self) -> ServiceProcess:
         index = len(self.workers)
@@ -77,30 +91,58 @@ class CasinoSystem:
         return [worker for worker in self.workers if worker.running]
 
 
+def run_command(argv: list[str], env: dict[str, str]) -> str:
+    """Run one of the workspace's commands to completion; its standard output."""
+    done = subprocess.run(
+        [str(BIN / argv[0]), *argv[1:]],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, f"{argv} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def casino_system(casino_database_url: str, amqp_url: str) -> AsyncIterator[CasinoSystem]:
-    port = free_port()
+async def casino_system(
+    casino_database_url: str, provider_database_url: str, amqp_url: str
+) -> AsyncIterator[CasinoSystem]:
+    port, provider_port = free_port(), free_port()
     wallet_queue = f"casino.wallet.test-{infra.RUN_ID}"
     env = {
         "ENVIRONMENT": "development",
         "CASINO_DATABASE_URL": casino_database_url,
+        "PROVIDER_DATABASE_URL": provider_database_url,
         "AMQP_URL": amqp_url,
         "WALLET_QUEUE": wallet_queue,
         "LOBBY_QUEUE": f"casino.lobby.test-{infra.RUN_ID}",
         "CASINO_SECRET": f"{CASINO_SECRET},{PREVIOUS_CASINO_SECRET}",
         "PROVIDER_SECRET": PROVIDER_SECRET,
         "RPC_TIMEOUT_SECONDS": str(RPC_TIMEOUT_SECONDS),
+        "OPERATOR_API_KEY": OPERATOR_API_KEY,
         "GATEWAY_PORT": str(port),
+        "CASINO_URL": f"http://127.0.0.1:{port}",
+        "PROVIDER_PORT": str(provider_port),
+        "PROVIDER_URL": f"http://127.0.0.1:{provider_port}",
     }
-    gateway = ServiceProcess("gateway", ["casino-gateway"], env, LOG_DIR / "gateway.log")
-    system = CasinoSystem(env, amqp_url, wallet_queue, gateway, f"http://127.0.0.1:{port}")
+    demo = json.loads(run_command(["casino", "seed", "--json"], env))
+    run_command(["game-provider", "seed"], env)
+    system = CasinoSystem(env, amqp_url, wallet_queue, env["CASINO_URL"], env["PROVIDER_URL"], demo)
     await system.start_worker()
-    gateway.start()
+    lobby = system.start("lobby", ["casino", "lobby"])
+    provider = system.start("provider", ["game-provider", "serve"])
+    gateway = system.start("gateway", ["casino-gateway"])
     await wait_until(
-        lambda: http_ready(f"{system.gateway_url}/ready"), "the gateway", process=gateway
+        lambda: http_ready(f"{system.provider_url}/ready"), "provider", process=provider
+    )
+    await wait_until(lambda: http_ready(f"{system.gateway_url}/ready"), "gateway", process=gateway)
+    await wait_until(
+        lambda: queue_consumers(amqp_url, env["LOBBY_QUEUE"]), "the lobby", process=lobby
     )
     yield system
-    for process in [gateway, *system.workers]:
+    for process in [*system.others, *system.workers]:
         process.stop()
 
 

@@ -41,28 +41,31 @@ class CasinoWorld:
         await self.pool.close()
 
     async def game(self, provider_code: str = "demo-provider") -> uuid.UUID:
-        """The id of an active game of an enabled provider (made if there is none)."""
+        """The id of the seed's active game of an enabled provider (made if missing)."""
+        return await self.game_of(provider_code=provider_code)
+
+    async def game_of(
+        self, *, provider_code: str, active: bool = True, enabled: bool = True
+    ) -> uuid.UUID:
+        """A `demo-slots` game of provider `provider_code`, made if it does not exist."""
         async with self.pool.acquire() as db, db.transaction():
             provider = await db.fetchval(
-                "SELECT id FROM casino_game_providers WHERE code = $1", provider_code
+                "INSERT INTO casino_game_providers (id, code, name, is_enabled)"
+                " VALUES ($1, $2, $2, $3) ON CONFLICT (code) DO UPDATE SET code = EXCLUDED.code"
+                " RETURNING id",
+                uuid.uuid4(),
+                provider_code,
+                enabled,
             )
-            if provider is None:
-                provider = await db.fetchval(
-                    "INSERT INTO casino_game_providers (id, code, name, is_enabled)"
-                    " VALUES ($1, $2, $2, true) RETURNING id",
-                    uuid.uuid4(),
-                    provider_code,
-                )
             game = await db.fetchval(
-                "SELECT id FROM casino_games WHERE provider_id = $1 AND is_active", provider
+                "INSERT INTO casino_games (id, provider_id, provider_game_code, name, is_active)"
+                " VALUES ($1, $2, 'demo-slots', 'Demo Slots', $3)"
+                " ON CONFLICT (provider_id, provider_game_code)"
+                " DO UPDATE SET name = EXCLUDED.name RETURNING id",
+                uuid.uuid4(),
+                provider,
+                active,
             )
-            if game is None:
-                game = await db.fetchval(
-                    "INSERT INTO casino_games (id, provider_id, provider_game_code, name)"
-                    " VALUES ($1, $2, 'demo-slots', 'Demo Slots') RETURNING id",
-                    uuid.uuid4(),
-                    provider,
-                )
             return uuid.UUID(str(game))
 
     async def player(self, balance: int, currency: str = "USD") -> Player:
