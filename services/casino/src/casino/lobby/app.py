@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from faststream import ContextRepo, FastStream
 from faststream.rabbit import Channel, RabbitBroker, RabbitQueue
 
-from casino.lobby.handlers import handle_lobby_command
+from casino.lobby.handlers import handle_lobby_command, raw_body
 from casino.lobby.provider_client import SIMULATE_TIMEOUT_SECONDS
 from casino.lobby.resources import open_lobby
 from casino.settings import CasinoSettings
@@ -33,7 +33,7 @@ def build_broker(
         default_channel=Channel(prefetch_count=prefetch),
         graceful_timeout=GRACEFUL_TIMEOUT_SECONDS,
     )
-    broker.subscriber(RabbitQueue(queue, durable=True))(handle_lobby_command)
+    broker.subscriber(RabbitQueue(queue, durable=True), decoder=raw_body)(handle_lobby_command)
     return broker
 
 

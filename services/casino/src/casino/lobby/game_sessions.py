@@ -52,7 +52,7 @@ async def open_game_session(
         ).one_or_none()
         if found is None:
             raise LobbyError(ErrorCode.GAME_NOT_FOUND)
-        game, provider = found.tuple()
+        game, provider = found
         if not game.is_active:
             raise LobbyError(ErrorCode.GAME_INACTIVE)
         if not provider.is_enabled:

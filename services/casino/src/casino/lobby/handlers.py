@@ -11,6 +11,7 @@ from typing import Annotated
 from faststream import Context
 from faststream.rabbit import RabbitResponse
 from faststream.rabbit.annotations import RabbitMessage
+from faststream.rabbit.message import RabbitMessage as IncomingCommand
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -27,6 +28,12 @@ log = logging.getLogger(__name__)
 
 LobbyDep = Annotated[Lobby, Context("lobby")]
 _COMMAND: TypeAdapter[LaunchGameCommand | SimulateRoundCommand] = TypeAdapter(LobbyCommand)
+
+
+async def raw_body(message: IncomingCommand) -> bytes:
+    """Leave the body undecoded: `answer` validates it, so even one that is not JSON at all
+    gets an INVALID_REQUEST reply instead of being rejected unanswered by the framework."""
+    return message.body
 
 
 async def handle_lobby_command(message: RabbitMessage, lobby: LobbyDep) -> RabbitResponse:
