@@ -1,0 +1,97 @@
+"""Helpers for the casino integration tests: seated players, requests, and what the
+database holds (read with plain SQL, not through the code under test)."""
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import text
+
+from casino.database import SessionFactory
+from casino.seed import FundedPlayer
+from casino.sessions import OpenedSession
+from contracts.errors import ErrorCode
+from contracts.rpc import RpcReply
+from contracts.wallet import CreditRequest, DebitRequest, RollbackRequest
+
+
+@dataclass(frozen=True)
+class Table:
+    """A player seated at the demo game: their wallet and an open session."""
+
+    player: FundedPlayer
+    session: OpenedSession
+
+    @property
+    def token(self) -> str:
+        return self.session.token
+
+
+def new_id(kind: str) -> str:
+    return f"{kind}-{uuid.uuid4().hex}"
+
+
+def bet(
+    table: Table, amount: int, tx: str | None = None, round_id: str = "round-1"
+) -> DebitRequest:
+    return DebitRequest(
+        session_token=table.token,
+        transaction_id=tx or new_id("bet"),
+        round_id=round_id,
+        amount=amount,
+    )
+
+
+def payout(
+    table: Table,
+    amount: int,
+    tx: str | None = None,
+    round_id: str = "round-1",
+    related: str | None = None,
+) -> CreditRequest:
+    return CreditRequest(
+        session_token=table.token,
+        transaction_id=tx or new_id("win"),
+        round_id=round_id,
+        amount=amount,
+        related_transaction_id=related,
+    )
+
+
+def cancel(table: Table, original: str, tx: str | None = None) -> RollbackRequest:
+    return RollbackRequest(
+        session_token=table.token,
+        transaction_id=tx or new_id("rb"),
+        original_transaction_id=original,
+    )
+
+
+async def balance_of(sessions: SessionFactory, player: FundedPlayer) -> int:
+    """The balance as stored, read with plain SQL."""
+    async with sessions() as db:
+        query = text("SELECT balance FROM casino_wallets WHERE id = :id")
+        return int((await db.execute(query, {"id": player.wallet_id})).scalar_one())
+
+
+async def ledger_rows(sessions: SessionFactory, transaction_id: str) -> list[dict[str, object]]:
+    async with sessions() as db:
+        query = text(
+            "SELECT type, outcome, error_code, amount, balance_after, is_tombstone"
+            " FROM casino_transactions WHERE transaction_id = :id"
+        )
+        return [dict(row) for row in (await db.execute(query, {"id": transaction_id})).mappings()]
+
+
+def accepted(reply: RpcReply) -> dict[str, object]:
+    """The success body of `reply`, failing the test if it is a refusal."""
+    assert reply.result is not None, reply.error
+    return reply.result
+
+
+def balance_in(reply: RpcReply) -> int:
+    return int(str(accepted(reply)["balance"]))
+
+
+def refusal(reply: RpcReply) -> ErrorCode:
+    """The error code of `reply`, failing the test if it was accepted."""
+    assert reply.error is not None, reply.result
+    return reply.error.code
