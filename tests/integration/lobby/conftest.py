@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+import aio_pika
 import asyncpg
 import pytest
 import pytest_asyncio
@@ -24,20 +25,11 @@ PROVIDER_SECRET = "lobby-test-provider-secret"
 
 
 @asynccontextmanager
-async def running_lobby(settings: CasinoSettings, queue: str) -> AsyncIterator[None]:
+async def running_lobby(settings: CasinoSettings) -> AsyncIterator[None]:
     """The lobby app as `run` starts it (lifespan, then broker), minus the signal handling."""
-    app = build_app(settings, queue)
+    app = build_app(settings)
     async with app.lifespan_context(), app:
         yield
-
-
-def lobby_settings(database_url: str, amqp_url: str, provider_url: str) -> CasinoSettings:
-    return CasinoSettings(
-        casino_database_url=database_url,
-        amqp_url=amqp_url,
-        provider_url=provider_url,
-        provider_secret=(PROVIDER_SECRET,),
-    )
 
 
 @dataclass(frozen=True)
@@ -45,8 +37,11 @@ class LobbyRig:
     world: CasinoWorld
     provider: FakeProvider
     caller: LobbyCaller
-    queue: str
     settings: CasinoSettings
+
+    @property
+    def queue(self) -> str:
+        return self.settings.lobby_queue
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -68,17 +63,20 @@ async def lobby(
     world: CasinoWorld, caller: LobbyCaller, casino_database_url: str, amqp_url: str
 ) -> AsyncIterator[LobbyRig]:
     provider = FakeProvider(PROVIDER_SECRET, world.pool)
-    queue = f"test.casino.lobby.{infra.RUN_ID}"
     async with serving(provider.app) as provider_url:
-        settings = lobby_settings(casino_database_url, amqp_url, provider_url)
-        async with running_lobby(settings, queue):
-            yield LobbyRig(world, provider, caller, queue, settings)
-    await _delete_queue(amqp_url, queue)
+        settings = CasinoSettings(
+            casino_database_url=casino_database_url,
+            amqp_url=amqp_url,
+            provider_url=provider_url,
+            provider_secret=(PROVIDER_SECRET,),
+            lobby_queue=f"test.casino.lobby.{infra.RUN_ID}",
+        )
+        async with running_lobby(settings):
+            yield LobbyRig(world, provider, caller, settings)
+    await delete_queue(amqp_url, settings.lobby_queue)
 
 
-async def _delete_queue(amqp_url: str, queue: str) -> None:
-    import aio_pika
-
+async def delete_queue(amqp_url: str, queue: str) -> None:
     connection = await aio_pika.connect(amqp_url)
     async with connection:
         channel = await connection.channel()

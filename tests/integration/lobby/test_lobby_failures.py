@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 import aio_pika
 import pytest
 
-from tests.integration.lobby.conftest import LobbyRig, running_lobby
+from tests.integration.lobby.conftest import LobbyRig, delete_queue, running_lobby
 from tests.support import infrastructure as infra
 from tests.support.processes import free_port
 
@@ -21,10 +21,13 @@ pytestmark = pytest.mark.integration
 @asynccontextmanager
 async def other_lobby(lobby: LobbyRig, unique: str, **changes: object) -> AsyncIterator[str]:
     """A second lobby, on a queue of its own, configured like the main one but for `changes`."""
-    settings = lobby.settings.model_copy(update=changes)
     queue = f"test.casino.lobby.{unique}"
-    async with running_lobby(settings, queue):
-        yield queue
+    settings = lobby.settings.model_copy(update={**changes, "lobby_queue": queue})
+    try:
+        async with running_lobby(settings):
+            yield queue
+    finally:
+        await delete_queue(settings.amqp_url, queue)
 
 
 def _round(player_id: object, game_id: object) -> dict[str, object]:

@@ -6,19 +6,16 @@ answered, so no active session is left behind that no game will ever use.
 
 from dataclasses import dataclass
 
-from casino.lobby.game_sessions import (
-    OpenedSession,
-    end_game_session,
-    open_game_session,
-    record_provider_session,
-)
 from casino.lobby.resources import Lobby
+from casino.lobby.tables import PlayableGame, check_launch, record_provider_session
+from casino.sessions import OpenedSession, end_session, open_session
 from contracts.lobby import LaunchGameReply, LaunchGameRequest
 from contracts.provider import ProviderLaunchRequest
 
 
 @dataclass(frozen=True)
 class LaunchedGame:
+    game: PlayableGame
     session: OpenedSession
     game_url: str
 
@@ -27,26 +24,25 @@ async def launch(
     lobby: Lobby, request: LaunchGameRequest, correlation_id: str | None
 ) -> LaunchedGame:
     """The steps launchGame and simulateRound share."""
-    session = await open_game_session(
-        lobby.sessions, request.user_id, request.game_id, request.currency
-    )
+    game = await check_launch(lobby.sessions, request.user_id, request.game_id, request.currency)
+    session = await open_session(lobby.sessions, request.user_id, request.game_id, request.currency)
     try:
         launched = await lobby.provider.launch(
             ProviderLaunchRequest(
                 casino_code=lobby.casino_code,
                 player_id=str(request.user_id),
-                game_id=session.provider_game_code,
+                game_id=game.provider_game_code,
                 session_token=session.token,
-                currency=session.currency,
-                balance=session.balance,
+                currency=game.currency,
+                balance=game.balance,
             ),
             correlation_id,
         )
     except Exception:
-        await end_game_session(lobby.sessions, session.session_id)
+        await end_session(lobby.sessions, session.session_id)
         raise
     await record_provider_session(lobby.sessions, session.session_id, launched.provider_session_id)
-    return LaunchedGame(session, launched.game_url)
+    return LaunchedGame(game, session, launched.game_url)
 
 
 async def launch_game(
@@ -56,7 +52,7 @@ async def launch_game(
     return LaunchGameReply(
         session_id=launched.session.session_id,
         session_token=launched.session.token,
-        balance=launched.session.balance,
-        currency=launched.session.currency,
+        balance=launched.game.balance,
+        currency=launched.game.currency,
         game_url=launched.game_url,
     )

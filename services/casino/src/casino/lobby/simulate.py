@@ -5,11 +5,12 @@ the session is ended once the round is over, whatever happened to it. The final 
 is read from the casino's wallet: the casino database is the authority on money.
 """
 
-from casino.lobby.game_sessions import end_game_session, wallet_balance
 from casino.lobby.launch import launch
 from casino.lobby.resources import Lobby
 from casino.lobby.round_plan import round_actions
 from casino.lobby.round_report import round_reply
+from casino.lobby.tables import wallet_balance
+from casino.sessions import end_session
 from contracts.lobby import LaunchGameRequest, SimulateRoundReply, SimulateRoundRequest
 from contracts.provider import ProviderSimulateRequest
 
@@ -25,18 +26,18 @@ async def simulate_round(
         ),
         correlation_id,
     )
-    session = launched.session
+    session, game = launched.session, launched.game
     try:
         played = await lobby.provider.simulate(
             ProviderSimulateRequest(
                 casino_code=lobby.casino_code,
                 session_token=session.token,
-                game_id=session.provider_game_code,
+                game_id=game.provider_game_code,
                 actions=actions,
             ),
             correlation_id,
         )
     finally:
-        await end_game_session(lobby.sessions, session.session_id)
+        await end_session(lobby.sessions, session.session_id)
     balance = await wallet_balance(lobby.sessions, session.wallet_id)
-    return round_reply(played, session.session_id, balance, session.currency)
+    return round_reply(played, session.session_id, balance, game.currency)
