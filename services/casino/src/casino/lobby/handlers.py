@@ -21,6 +21,7 @@ from casino.lobby.provider_client import CORRELATION_HEADER
 from casino.lobby.resources import Lobby
 from casino.lobby.simulate import simulate_round
 from contracts.errors import ErrorBody, ErrorCode
+from contracts.lobby import LaunchGameReply, SimulateRoundReply
 from contracts.money import INVALID_AMOUNT_ERROR
 from contracts.rpc import LaunchGameCommand, LobbyCommand, RpcReply, SimulateRoundCommand
 
@@ -47,37 +48,49 @@ async def handle_lobby_command(message: RabbitMessage, lobby: LobbyDep) -> Rabbi
 async def answer(
     lobby: Lobby, body: bytes, correlation_id: str | None, redelivered: bool
 ) -> RpcReply:
+    """The reply to one lobby command message, whatever happens."""
     try:
         command = _COMMAND.validate_json(body)
     except ValidationError as error:
+        log.warning("invalid lobby command", extra={"correlation_id": correlation_id})
         return RpcReply(error=_invalid(error))
     logged = {"correlation_id": correlation_id, "command": command.command}
     try:
-        match command:
-            case LaunchGameCommand(request=request):
-                result = await launch_game(lobby, request, correlation_id)
-            case SimulateRoundCommand(request=request):
-                if redelivered:
-                    # The lobby that took it first stopped mid-round: the round may have been
-                    # played, and playing it again would move the money a second time.
-                    raise LobbyError(
-                        ErrorCode.INTERNAL_ERROR,
-                        "The round was interrupted and is not replayed; check the balance "
-                        "before simulating again",
-                    )
-                result = await simulate_round(lobby, request, correlation_id)
+        reply = RpcReply(
+            result=(await _play(lobby, command, correlation_id, redelivered)).to_wire()
+        )
     except LobbyError as error:
-        log.info("lobby command refused: %s", error.code, extra=logged)
-        return RpcReply(error=error.body())
-    except (SQLAlchemyError, OSError):
-        log.exception("lobby command failed on the casino database", extra=logged)
-        return RpcReply(
+        reply = RpcReply(error=error.body())
+    except (SQLAlchemyError, OSError) as error:
+        log.warning("casino database failed: %r", error, extra=logged)
+        reply = RpcReply(
             error=ErrorBody.of(ErrorCode.WALLET_UNAVAILABLE, "The casino database is unavailable")
         )
     except Exception:
-        log.exception("lobby command failed", extra=logged)
-        return RpcReply(error=ErrorBody.of(ErrorCode.INTERNAL_ERROR))
-    return RpcReply(result=result.to_wire())
+        log.exception("lobby command failed unexpectedly", extra=logged)
+        reply = RpcReply(error=ErrorBody.of(ErrorCode.INTERNAL_ERROR))
+    outcome = reply.error.code if reply.error else "ok"
+    log.info("lobby command answered", extra={**logged, "outcome": outcome})
+    return reply
+
+
+async def _play(
+    lobby: Lobby,
+    command: LaunchGameCommand | SimulateRoundCommand,
+    correlation_id: str | None,
+    redelivered: bool,
+) -> LaunchGameReply | SimulateRoundReply:
+    if isinstance(command, LaunchGameCommand):
+        return await launch_game(lobby, command.request, correlation_id)
+    if redelivered:
+        # The lobby that took it first stopped mid-round: the round may have been played,
+        # and playing it again would move the money a second time.
+        raise LobbyError(
+            ErrorCode.INTERNAL_ERROR,
+            "The round was interrupted and is not replayed; check the balance "
+            "before simulating again",
+        )
+    return await simulate_round(lobby, command.request, correlation_id)
 
 
 def _invalid(error: ValidationError) -> ErrorBody:

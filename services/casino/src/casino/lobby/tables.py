@@ -82,6 +82,4 @@ async def record_provider_session(
 
 async def wallet_balance(sessions: SessionFactory, wallet_id: uuid.UUID) -> int:
     async with sessions.begin() as db:
-        balance = await db.scalar(select(Wallet.balance).where(Wallet.id == wallet_id))
-        assert balance is not None, "a session's wallet cannot vanish (foreign key)"
-        return balance
+        return (await db.execute(select(Wallet.balance).where(Wallet.id == wallet_id))).scalar_one()
