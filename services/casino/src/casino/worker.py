@@ -16,7 +16,9 @@ import asyncio
 import json
 import logging
 import signal
+from typing import Any
 
+from faststream.message import StreamMessage
 from faststream.middlewares import AckPolicy
 from faststream.rabbit import Channel, RabbitBroker, RabbitQueue, RabbitResponse
 from faststream.rabbit.annotations import RabbitMessage
@@ -43,6 +45,7 @@ def build_wallet_broker(
         RabbitQueue(queue, durable=True),
         channel=Channel(prefetch_count=prefetch),
         ack_policy=AckPolicy.NACK_ON_ERROR,
+        decoder=_raw_body,
     )
     async def handle_wallet_command(message: RabbitMessage) -> RabbitResponse:
         correlation_id = message.headers.get(CORRELATION_HEADER) or message.correlation_id
@@ -53,6 +56,13 @@ def build_wallet_broker(
         return RabbitResponse(body, content_type="application/json")
 
     return broker
+
+
+def _raw_body(message: StreamMessage[Any]) -> bytes:
+    """The body as it came: the handler parses it, so even bytes that are not JSON get a
+    reply (FastStream's own decoder would raise first, and the message be requeued)."""
+    body: bytes = message.body
+    return body
 
 
 async def serve(settings: CasinoSettings) -> None:
