@@ -1,0 +1,233 @@
+"""Our signed, retrying client of the casino's wallet callbacks (through the gateway).
+
+Each call's body is serialised once; exactly those bytes are signed (`x-casino-signature`
+with the first CASINO_SECRET, timestamped when configured) and sent on every attempt, so
+a retry is byte-for-byte the request the casino may already have applied, and its
+idempotency returns the first reply again.
+
+Only transient failures are retried (connection errors, timeouts, HTTP 429/502/503/504,
+and any reply saying `retryable: true`), with exponential backoff and jitter, a bounded
+number of times. Every other answer is final: 4xx is the casino's decision. A call never
+raises for the casino's sake; it returns a `CallOutcome` saying what we know.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from contracts.base import WireModel
+from contracts.errors import ErrorCode
+from contracts.signing import CASINO_SIGNATURE_HEADER, signature_headers
+from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, RollbackRequest
+from provider.kinds import BetStatus
+from provider.settings import ProviderSettings
+
+log = logging.getLogger(__name__)
+
+TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
+CORRELATION_HEADER = "x-correlation-id"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int
+    initial_backoff: float
+    max_backoff: float
+    attempt_timeout: float
+
+    @classmethod
+    def from_settings(cls, settings: ProviderSettings) -> "RetryPolicy":
+        return cls(
+            attempts=settings.casino_retry_attempts,
+            initial_backoff=settings.casino_retry_initial_backoff_seconds,
+            max_backoff=settings.casino_retry_max_backoff_seconds,
+            attempt_timeout=settings.casino_attempt_timeout_seconds,
+        )
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """What became of one call after its retries: `unknown` means no final answer came."""
+
+    status: BetStatus
+    attempts: int
+    reply: dict[str, Any] | None = None
+    code: str | None = None
+    error: str | None = None
+
+    @property
+    def balance(self) -> int | None:
+        if self.status is not BetStatus.ACCEPTED or self.reply is None:
+            return None
+        balance = self.reply.get("balance")
+        return balance if type(balance) is int else None
+
+
+class TransientCallError(Exception):
+    """Raised inside the retry loop when an attempt may succeed if sent again."""
+
+    def __init__(self, outcome: CallOutcome) -> None:
+        super().__init__(outcome.error)
+        self.outcome = outcome
+
+
+class CasinoClient:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        secret: str,
+        policy: RetryPolicy,
+        *,
+        timestamped: bool = True,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._http = http
+        self._secret = secret
+        self._policy = policy
+        self._timestamped = timestamped
+        self._clock = clock
+
+    async def get_balance(
+        self, request: GetBalanceRequest, correlation_id: str | None = None
+    ) -> CallOutcome:
+        return await self.call("/casino/getBalance", request, correlation_id=correlation_id)
+
+    async def debit(self, request: DebitRequest, correlation_id: str | None = None) -> CallOutcome:
+        return await self.call("/casino/debit", request, correlation_id=correlation_id)
+
+    async def credit(
+        self, request: CreditRequest, correlation_id: str | None = None
+    ) -> CallOutcome:
+        return await self.call("/casino/credit", request, correlation_id=correlation_id)
+
+    async def rollback(
+        self,
+        request: RollbackRequest,
+        correlation_id: str | None = None,
+        *,
+        attempts: int | None = None,
+    ) -> CallOutcome:
+        return await self.call(
+            "/casino/rollback", request, correlation_id=correlation_id, attempts=attempts
+        )
+
+    async def call(
+        self,
+        path: str,
+        request: WireModel,
+        *,
+        correlation_id: str | None = None,
+        attempts: int | None = None,
+    ) -> CallOutcome:
+        """POST `request` to `path`, retrying transient failures with the same bytes."""
+        body = request.model_dump_json(by_alias=True, exclude_none=True).encode()
+        stamp = int(self._clock()) if self._timestamped else None
+        headers = {
+            "content-type": "application/json",
+            **signature_headers(body, self._secret, CASINO_SIGNATURE_HEADER, timestamp=stamp),
+        }
+        if correlation_id:
+            headers[CORRELATION_HEADER] = correlation_id
+        context = {"path": path, "transaction_id": getattr(request, "transaction_id", None)}
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(attempts or self._policy.attempts),
+            wait=wait_exponential_jitter(
+                initial=self._policy.initial_backoff,
+                max=self._policy.max_backoff,
+                jitter=self._policy.initial_backoff,
+            ),
+            retry=retry_if_exception_type(TransientCallError),
+            before_sleep=lambda state: _log_retry(state, context),
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    number = attempt.retry_state.attempt_number
+                    outcome = await self._attempt(path, body, headers, number, context)
+        except TransientCallError as failure:
+            return failure.outcome
+        return outcome
+
+    async def _attempt(
+        self, path: str, body: bytes, headers: dict[str, str], number: int, context: dict[str, Any]
+    ) -> CallOutcome:
+        try:
+            response = await self._http.post(
+                path, content=body, headers=headers, timeout=self._policy.attempt_timeout
+            )
+        except httpx.RequestError as error:
+            log.warning(
+                "casino call failed", extra={**context, "attempt": number, "error": repr(error)}
+            )
+            raise TransientCallError(
+                CallOutcome(
+                    BetStatus.UNKNOWN,
+                    number,
+                    code=ErrorCode.CASINO_UNAVAILABLE.value,
+                    error=repr(error),
+                )
+            ) from error
+        outcome = _classify(response, number)
+        log.info(
+            "casino call answered",
+            extra={
+                **context,
+                "attempt": number,
+                "http_status": response.status_code,
+                "outcome": outcome.status.value,
+                "code": outcome.code,
+            },
+        )
+        return outcome
+
+
+def _classify(response: httpx.Response, attempt: int) -> CallOutcome:
+    """Final outcomes are returned; an answer worth sending again raises TransientCallError."""
+    try:
+        parsed = response.json()
+    except ValueError:
+        parsed = None
+    reply = parsed if isinstance(parsed, dict) else None
+    code = reply.get("code") if reply else None
+    error = reply.get("error") if reply else None
+    if response.status_code == httpx.codes.OK and reply and reply.get("success") is True:
+        return CallOutcome(BetStatus.ACCEPTED, attempt, reply)
+    if response.status_code in TRANSIENT_STATUSES or (reply and reply.get("retryable") is True):
+        raise TransientCallError(
+            CallOutcome(
+                BetStatus.UNKNOWN, attempt, reply, code or f"HTTP_{response.status_code}", error
+            )
+        )
+    if 400 <= response.status_code < 500:
+        return CallOutcome(
+            BetStatus.REJECTED, attempt, reply, code or f"HTTP_{response.status_code}", error
+        )
+    # A 2xx we cannot read, or a 5xx that does not say it is transient: nothing final.
+    return CallOutcome(
+        BetStatus.UNKNOWN, attempt, reply, code or f"HTTP_{response.status_code}", error
+    )
+
+
+def _log_retry(state: RetryCallState, context: dict[str, Any]) -> None:
+    failure = state.outcome.exception() if state.outcome else None
+    log.warning(
+        "retrying casino call",
+        extra={
+            **context,
+            "attempt": state.attempt_number,
+            "next_wait_seconds": round(state.next_action.sleep, 3) if state.next_action else None,
+            "error": str(failure),
+        },
+    )

@@ -1,0 +1,58 @@
+"""`game-provider`: the provider's operator commands. Configuration comes from the
+environment only (ProviderSettings).
+
+    game-provider migrate        bring the database to the newest schema
+    game-provider seed [--json]  create the demo casino and games (idempotent)
+    game-provider serve          serve HTTP on PROVIDER_HOST:PROVIDER_PORT
+"""
+
+import argparse
+import asyncio
+import json
+from typing import Any
+
+import uvicorn
+
+from provider.app import create_app
+from provider.database import make_engine, make_session_factory, migrate
+from provider.log import configure_logging
+from provider.seed import seed
+from provider.settings import ProviderSettings
+
+
+async def _seed(database_url: str) -> dict[str, Any]:
+    engine = make_engine(database_url)
+    try:
+        async with make_session_factory(engine)() as db:
+            return await seed(db)
+    finally:
+        await engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="game-provider", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="run the database migrations (alembic upgrade head)")
+    seeding = commands.add_parser("seed", help="create the demo casino and games")
+    seeding.add_argument("--json", action="store_true", help="print the seeded ids as JSON")
+    commands.add_parser("serve", help="serve the provider's HTTP API")
+    arguments = parser.parse_args(argv)
+
+    configure_logging()
+    settings = ProviderSettings()
+    if arguments.command == "migrate":
+        migrate(settings.provider_database_url)
+    elif arguments.command == "seed":
+        world = asyncio.run(_seed(settings.provider_database_url))
+        if arguments.json:
+            print(json.dumps(world))
+        else:
+            games = ", ".join(game["code"] for game in world["games"])
+            print(f"casino {world['casinoCode']}; games {games}")
+    else:
+        uvicorn.run(
+            create_app(settings),
+            host=settings.provider_host,
+            port=settings.provider_port,
+            log_config=None,
+        )

@@ -1,0 +1,122 @@
+"""The provider's errors, and the one place any failure becomes an HTTP reply.
+
+Every failure answers `contracts.errors.ErrorBody` with the catalogue's status: our own
+errors, bodies that do not validate (INVALID_AMOUNT when an amount is at fault, else
+INVALID_REQUEST, naming the field), unknown paths and methods, and anything unexpected,
+which is logged with its traceback and answered without one.
+"""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+from starlette.exceptions import HTTPException
+
+from contracts.errors import ErrorBody, ErrorCode
+from contracts.money import INVALID_AMOUNT_ERROR
+
+log = logging.getLogger(__name__)
+
+
+class ProviderError(Exception):
+    """Raised when a request cannot be served; carries the code it is answered with."""
+
+    code = ErrorCode.INTERNAL_ERROR
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.code.value)
+        self.message = message
+
+
+class PayloadTooLargeError(ProviderError):
+    """Raised when a request body is longer than MAX_BODY_BYTES."""
+
+    code = ErrorCode.PAYLOAD_TOO_LARGE
+
+
+class SignatureInvalidError(ProviderError):
+    """Raised when x-provider-signature is missing, malformed, stale or wrong."""
+
+    code = ErrorCode.SIGNATURE_INVALID
+
+
+class InvalidRequestError(ProviderError):
+    """Raised when a body is well-formed JSON but asks for something impossible."""
+
+    code = ErrorCode.INVALID_REQUEST
+
+
+class InvalidAmountError(ProviderError):
+    """Raised when an amount is valid minor units but not for its action (a bet of 0)."""
+
+    code = ErrorCode.INVALID_AMOUNT
+
+
+class CasinoNotFoundError(ProviderError):
+    """Raised when the casinoCode is not one of our enabled partners."""
+
+    code = ErrorCode.CASINO_NOT_FOUND
+
+
+class GameNotFoundError(ProviderError):
+    """Raised when the gameId is not in our catalogue."""
+
+    code = ErrorCode.GAME_NOT_FOUND
+
+
+class GameInactiveError(ProviderError):
+    """Raised when the game exists but is not offered any more."""
+
+    code = ErrorCode.GAME_INACTIVE
+
+
+class InvalidSessionError(ProviderError):
+    """Raised when a round is asked for on a session that was never launched with us."""
+
+    code = ErrorCode.INVALID_SESSION
+
+
+def error_response(code: ErrorCode, message: str | None = None) -> JSONResponse:
+    body = ErrorBody.of(code, message)
+    return JSONResponse(body.model_dump(mode="json"), status_code=body.status)
+
+
+def validation_reply(error: ValidationError) -> JSONResponse:
+    """400 naming the first field at fault; INVALID_AMOUNT if any amount is at fault."""
+    details = error.errors()
+    amounts = [d for d in details if d["type"] == INVALID_AMOUNT_ERROR]
+    if amounts:
+        return error_response(ErrorCode.INVALID_AMOUNT, _describe(amounts[0]))
+    return error_response(ErrorCode.INVALID_REQUEST, _describe(details[0]))
+
+
+def _describe(detail: ErrorDetails) -> str:
+    if detail["type"] == "json_invalid":
+        return "the body is not valid JSON"
+    path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in detail["loc"])
+    field = path.lstrip(".") or "body"
+    return f"{field}: {detail['msg']}"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ProviderError)
+    async def _provider_error(_: Request, error: ProviderError) -> JSONResponse:
+        return error_response(error.code, error.message)
+
+    @app.exception_handler(ValidationError)
+    async def _invalid_body(_: Request, error: ValidationError) -> JSONResponse:
+        return validation_reply(error)
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(_: Request, error: HTTPException) -> JSONResponse:
+        code = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED}.get(
+            error.status_code, ErrorCode.INVALID_REQUEST
+        )
+        return error_response(code)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(ErrorCode.INTERNAL_ERROR)

@@ -1,0 +1,84 @@
+"""The provider's settings, read from the environment only (docs/INTERFACES.md).
+
+Secrets follow `contracts.secrets`: comma-separated lists, the first entry signs and any
+entry verifies. `PROVIDER_SECRET` verifies the casino's calls to us; `CASINO_SECRET`
+signs our wallet callbacks. Outside development an empty or default-looking secret, or
+a fault injector left switched on, refuses to start.
+"""
+
+from typing import Annotated
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from contracts.secrets import DEVELOPMENT, check_secrets, parse_secret_list
+from contracts.signing import DEFAULT_TOLERANCE_SECONDS
+
+DEVELOPMENT_PROVIDER_SECRET = "dev-provider-secret"
+DEVELOPMENT_CASINO_SECRET = "dev-casino-secret"
+_SECRET_LISTS = ("provider_secret", "casino_secret")
+
+Seconds = Annotated[float, Field(ge=0, le=600)]
+
+
+class ProviderSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    environment: str = DEVELOPMENT
+    provider_database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/provider"
+    # 127.0.0.1 unless told otherwise: a container sets PROVIDER_HOST=0.0.0.0.
+    provider_host: str = "127.0.0.1"
+    provider_port: Annotated[int, Field(ge=1, le=65535)] = 8002
+    casino_url: str = "http://127.0.0.1:8000"
+    game_url_base: str = "http://127.0.0.1:8002/games"
+    # NoDecode: the raw strings are split by `parse_secret_list`, not parsed as JSON.
+    provider_secret: Annotated[tuple[str, ...], NoDecode] = (DEVELOPMENT_PROVIDER_SECRET,)
+    casino_secret: Annotated[tuple[str, ...], NoDecode] = (DEVELOPMENT_CASINO_SECRET,)
+    signature_tolerance_seconds: Annotated[int, Field(ge=1)] = DEFAULT_TOLERANCE_SECONDS
+    signature_timestamp_required: bool = False
+    # Our callbacks carry x-signature-timestamp, so a captured one cannot be replayed later.
+    sign_with_timestamp: bool = True
+    max_body_bytes: Annotated[int, Field(ge=1)] = 65536
+
+    # Wallet callbacks: transient failures are retried with the same bytes, a bounded
+    # number of times. One attempt may wait longer than the gateway's own RPC timeout
+    # (5 s), so that we hear its 503 rather than time out ourselves.
+    casino_retry_attempts: Annotated[int, Field(ge=1, le=50)] = 4
+    casino_retry_initial_backoff_seconds: Seconds = 0.2
+    casino_retry_max_backoff_seconds: Seconds = 2.0
+    casino_attempt_timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 8.0
+    # A debit whose outcome stays unknown is rolled back; that rollback must get a final
+    # answer, so it is tried more often than an ordinary call.
+    unknown_debit_rollback_attempts: Annotated[int, Field(ge=1, le=100)] = 10
+
+    # Fault injection: drop this share of the casino's responses after the casino has
+    # processed the request, so retries and idempotency show in an ordinary run.
+    fault_lose_response_ratio: Annotated[float, Field(ge=0, le=1)] = 0.0
+    fault_seed: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_secrets(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        return {
+            key: parse_secret_list(value)
+            if key in _SECRET_LISTS and isinstance(value, str)
+            else value
+            for key, value in data.items()
+        }
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> "ProviderSettings":
+        check_secrets("PROVIDER_SECRET", self.provider_secret, self.environment)
+        check_secrets("CASINO_SECRET", self.casino_secret, self.environment)
+        if self.fault_lose_response_ratio > 0 and self.environment != DEVELOPMENT:
+            raise ValueError(
+                "FAULT_LOSE_RESPONSE_RATIO drops real wallet replies; it is for development only"
+            )
+        return self
+
+    @property
+    def signing_secret(self) -> str:
+        """The secret our wallet callbacks are signed with: the first CASINO_SECRET."""
+        return self.casino_secret[0]
