@@ -6,6 +6,7 @@ would get its message rejected and leave the gateway waiting until its timeout.
 """
 
 import logging
+from typing import TypeAlias
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
@@ -31,7 +32,7 @@ from contracts.rpc import (
 
 log = logging.getLogger(__name__)
 
-AnyWalletCommand = GetBalanceCommand | DebitCommand | CreditCommand | RollbackCommand
+AnyWalletCommand: TypeAlias = GetBalanceCommand | DebitCommand | CreditCommand | RollbackCommand
 _COMMAND: TypeAdapter[AnyWalletCommand] = TypeAdapter(WalletCommand)
 
 
@@ -42,7 +43,11 @@ async def answer(sessions: SessionFactory, body: bytes, correlation_id: str | No
     except ValidationError as error:
         log.warning("invalid wallet command", extra={"correlation_id": correlation_id})
         return RpcReply(error=_invalid(error))
-    logged = {"correlation_id": correlation_id, "command": command.command}
+    logged = {
+        "correlation_id": correlation_id,
+        "command": command.command,
+        "transaction_id": getattr(command.request, "transaction_id", None),
+    }
     try:
         reply = await _apply(sessions, command)
     except WalletError as error:

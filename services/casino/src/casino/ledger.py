@@ -170,13 +170,13 @@ async def take(db: AsyncSession, seat: Seat, amount: int) -> int | None:
 
 
 async def give(db: AsyncSession, seat: Seat, amount: int) -> int:
-    balance: int = await db.scalar(
+    added = await db.execute(
         update(Wallet)
         .where(Wallet.id == seat.wallet_id)
         .values(balance=Wallet.balance + amount)
         .returning(Wallet.balance)
     )
-    return balance
+    return added.scalar_one()
 
 
 async def record(
