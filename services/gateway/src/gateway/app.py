@@ -1,0 +1,64 @@
+"""The gateway application: `create_app` wires settings, resources, routes and errors.
+
+Resources (the RPC client, the HTTP client that forwards to the provider) are built in
+the lifespan, never at import time. A test can pass its own `rpc` or `provider_http`;
+those are the caller's to close, and no broker connection is opened for them.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+from gateway.correlation import CorrelationMiddleware
+from gateway.errors import install_error_handlers
+from gateway.openapi import install_openapi
+from gateway.routes import health, lobby, provider_forward, wallet
+from gateway.rpc import Rpc, RpcClient
+from gateway.settings import GatewaySettings
+
+DESCRIPTION = (
+    "The casino's one public HTTP entry. Wallet callbacks (`/casino/getBalance`, `debit`, "
+    "`credit`, `rollback`) must carry `x-casino-signature`: the hex HMAC-SHA256 of the raw "
+    "body with CASINO_SECRET (or of `<timestamp>.<body>` with `x-signature-timestamp`). "
+    "Every failure is `{success: false, error, code, retryable}`."
+)
+
+
+def create_app(
+    settings: GatewaySettings | None = None,
+    *,
+    rpc: Rpc | None = None,
+    provider_http: httpx.AsyncClient | None = None,
+) -> FastAPI:
+    settings = settings or GatewaySettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            app.state.rpc = rpc
+            if rpc is None:
+                client = RpcClient(settings.amqp_url)
+                stack.push_async_callback(client.close)
+                await client.start()
+                app.state.rpc = client
+            app.state.provider_http = provider_http
+            if provider_http is None:
+                app.state.provider_http = await stack.enter_async_context(
+                    httpx.AsyncClient(
+                        base_url=settings.provider_url, timeout=settings.provider_timeout_seconds
+                    )
+                )
+            yield
+
+    app = FastAPI(
+        title="Casino gateway", version="1.0.0", description=DESCRIPTION, lifespan=lifespan
+    )
+    app.state.settings = settings
+    app.add_middleware(CorrelationMiddleware)
+    install_error_handlers(app)
+    for router in (wallet.router, lobby.router, provider_forward.router, health.router):
+        app.include_router(router)
+    install_openapi(app)
+    return app

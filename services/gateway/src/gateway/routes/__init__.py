@@ -1,0 +1,1 @@
+"""The HTTP entry points. Each one translates: read, check, send one command, answer."""

@@ -1,0 +1,76 @@
+"""launchGame and simulateRound: operator calls, not provider callbacks.
+
+They are not signed, but not open doors either: both need OPERATOR_API_KEY when one is
+configured, and simulateRound (which can create wins) answers only while
+SIMULATE_ROUND_ENABLED is on. They go to the lobby's queue, not the wallet's: the lobby
+waits on the provider, which calls back into the wallet (SPEC).
+"""
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+
+from contracts.errors import ErrorCode
+from contracts.lobby import (
+    LaunchGameReply,
+    LaunchGameRequest,
+    SimulateRoundReply,
+    SimulateRoundRequest,
+)
+from contracts.rpc import LaunchGameCommand, SimulateRoundCommand
+from gateway.body import RawBodyDep, parse_body
+from gateway.commands import send_command
+from gateway.dependencies import RpcDep, SettingsDep
+from gateway.errors import FeatureDisabledError
+from gateway.openapi import error_responses, json_body
+from gateway.security import ApiKeyDep
+
+router = APIRouter(prefix="/casino", tags=["lobby (operator)"], dependencies=[ApiKeyDep])
+
+_EVERY_LOBBY_CALL = (
+    ErrorCode.INVALID_REQUEST,
+    ErrorCode.API_KEY_INVALID,
+    ErrorCode.PAYLOAD_TOO_LARGE,
+    ErrorCode.USER_NOT_FOUND,
+    ErrorCode.GAME_NOT_FOUND,
+    ErrorCode.GAME_INACTIVE,
+    ErrorCode.PROVIDER_DISABLED,
+    ErrorCode.PROVIDER_UNAVAILABLE,
+    ErrorCode.WALLET_UNAVAILABLE,
+    ErrorCode.INTERNAL_ERROR,
+)
+
+
+async def require_simulate_enabled(settings: SettingsDep) -> None:
+    if not settings.simulate_round_enabled:
+        raise FeatureDisabledError("simulateRound is disabled (SIMULATE_ROUND_ENABLED is off)")
+
+
+@router.post(
+    "/launchGame",
+    response_model=LaunchGameReply,
+    openapi_extra=json_body(LaunchGameRequest),
+    responses=error_responses(_EVERY_LOBBY_CALL),
+)
+async def launch_game(raw: RawBodyDep, rpc: RpcDep, settings: SettingsDep) -> JSONResponse:
+    """Opens a game session for the player and launches it at the provider."""
+    command = LaunchGameCommand(request=parse_body(LaunchGameRequest, raw))
+    return await send_command(
+        rpc, settings.lobby_queue, command, settings.lobby_rpc_timeout_seconds
+    )
+
+
+@router.post(
+    "/simulateRound",
+    response_model=SimulateRoundReply,
+    openapi_extra=json_body(SimulateRoundRequest),
+    responses=error_responses(
+        (*_EVERY_LOBBY_CALL, ErrorCode.INVALID_AMOUNT, ErrorCode.FEATURE_DISABLED)
+    ),
+    dependencies=[Depends(require_simulate_enabled)],
+)
+async def simulate_round(raw: RawBodyDep, rpc: RpcDep, settings: SettingsDep) -> JSONResponse:
+    """A test driver: launches a session and has the provider play one round in it."""
+    command = SimulateRoundCommand(request=parse_body(SimulateRoundRequest, raw))
+    return await send_command(
+        rpc, settings.lobby_queue, command, settings.lobby_rpc_timeout_seconds
+    )

@@ -1,0 +1,66 @@
+"""The gateway's settings, read from the environment only (docs/INTERFACES.md).
+
+`CASINO_SECRET` is a comma-separated list (`contracts.secrets`): any entry verifies a
+wallet callback, so the provider can rotate its signing secret without downtime. Outside
+development an empty or default-looking secret, or a weak operator key, refuses to start.
+"""
+
+from typing import Annotated, Any
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from contracts.rpc import LOBBY_QUEUE, WALLET_QUEUE
+from contracts.secrets import DEVELOPMENT, check_secrets, parse_secret_list
+from contracts.signing import DEFAULT_TOLERANCE_SECONDS
+
+DEVELOPMENT_CASINO_SECRET = "dev-casino-secret"
+
+Seconds = Annotated[float, Field(gt=0, le=600)]
+
+
+class GatewaySettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    environment: str = DEVELOPMENT
+    gateway_port: Annotated[int, Field(ge=1, le=65535)] = 8000
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    # Queue names are settings so that test runs and staging stacks can share a broker.
+    wallet_queue: str = WALLET_QUEUE
+    lobby_queue: str = LOBBY_QUEUE
+    provider_url: str = "http://127.0.0.1:8002"
+    # /provider/simulate plays a whole round (with wallet callbacks) before it answers.
+    provider_timeout_seconds: Seconds = 60.0
+    # NoDecode: the raw string is split by `parse_secret_list`, not parsed as JSON.
+    casino_secret: Annotated[tuple[str, ...], NoDecode] = (DEVELOPMENT_CASINO_SECRET,)
+    signature_tolerance_seconds: Annotated[int, Field(ge=1)] = DEFAULT_TOLERANCE_SECONDS
+    signature_timestamp_required: bool = False
+    rpc_timeout_seconds: Seconds = 5.0
+    # launchGame and simulateRound wait on the provider as well as on the casino.
+    lobby_rpc_timeout_seconds: Seconds = 60.0
+    max_body_bytes: Annotated[int, Field(ge=1)] = 65536
+    # Empty means "not configured": the lobby endpoints are then open (development).
+    operator_api_key: str | None = None
+    # simulateRound can create wins; when unset it follows ENVIRONMENT (see below).
+    simulate_round_enabled: bool
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_defaults(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if isinstance(data.get("casino_secret"), str):
+            data["casino_secret"] = parse_secret_list(data["casino_secret"])
+        if not data.get("operator_api_key"):
+            data["operator_api_key"] = None
+        if data.get("simulate_round_enabled") in (None, ""):
+            data["simulate_round_enabled"] = data.get("environment", DEVELOPMENT) == DEVELOPMENT
+        return data
+
+    @model_validator(mode="after")
+    def _refuse_insecure_secrets(self) -> "GatewaySettings":
+        check_secrets("CASINO_SECRET", self.casino_secret, self.environment)
+        if self.operator_api_key is not None:
+            check_secrets("OPERATOR_API_KEY", (self.operator_api_key,), self.environment)
+        return self
