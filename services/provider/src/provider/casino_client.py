@@ -143,7 +143,7 @@ class CasinoClient:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(attempts or self._policy.attempts),
             wait=wait_exponential_jitter(
-                initial=self._policy.initial_backoff,
+                multiplier=self._policy.initial_backoff,
                 max=self._policy.max_backoff,
                 jitter=self._policy.initial_backoff,
             ),
