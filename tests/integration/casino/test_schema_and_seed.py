@@ -1,0 +1,113 @@
+"""The migrations, the seed, and the invariants the database itself enforces."""
+
+import asyncio
+import json
+import os
+from collections.abc import Awaitable, Callable
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from casino import wallet
+from casino.database import SessionFactory, migrate
+from casino.seed import DEMO_PLAYER_EMAIL, seed_demo_world
+from tests.integration.casino.support import Table, bet
+
+pytestmark = pytest.mark.integration
+
+Seat = Callable[..., Awaitable[Table]]
+
+
+async def test_migrating_an_up_to_date_database_changes_nothing(
+    casino_database_url: str, sessions: SessionFactory
+) -> None:
+    await asyncio.to_thread(migrate, casino_database_url)
+    async with sessions() as db:
+        assert (
+            await db.execute(text("SELECT version_num FROM alembic_version"))
+        ).scalars().all() == ["0001"]
+
+
+async def test_seeding_twice_creates_nothing_new(sessions: SessionFactory) -> None:
+    first, second = await seed_demo_world(sessions), await seed_demo_world(sessions)
+    assert second == first
+    assert first.provider_code == "demo-provider"
+    assert first.player.currency == "USD"
+    async with sessions() as db:
+        players = await db.scalar(
+            text("SELECT count(*) FROM casino_users WHERE email = :email"),
+            {"email": DEMO_PLAYER_EMAIL},
+        )
+        code = await db.scalar(
+            text("SELECT provider_game_code FROM casino_games WHERE id = :id"),
+            {"id": first.game_id},
+        )
+    assert (players, code) == (1, "demo-slots")
+
+
+async def test_the_database_refuses_a_negative_balance(
+    sessions: SessionFactory, seat: Seat
+) -> None:
+    table = await seat(100)
+    with pytest.raises(IntegrityError, match="balance_not_negative"):
+        async with sessions.begin() as db:
+            await db.execute(
+                text("UPDATE casino_wallets SET balance = balance - 101 WHERE id = :id"),
+                {"id": table.player.wallet_id},
+            )
+
+
+async def test_the_database_refuses_a_second_row_for_one_transaction_id(
+    sessions: SessionFactory, seat: Seat
+) -> None:
+    table = await seat(100)
+    placed = bet(table, 10)
+    await wallet.debit(sessions, placed)
+    with pytest.raises(IntegrityError, match="uq_casino_transactions_provider_transaction"):
+        async with sessions.begin() as db:
+            await db.execute(
+                text(
+                    "INSERT INTO casino_transactions (id, provider_id, transaction_id, type,"
+                    " outcome, session_id, wallet_id, round_id, amount, is_tombstone,"
+                    " fingerprint, reply, balance_after)"
+                    " SELECT gen_random_uuid(), provider_id, transaction_id, type, outcome,"
+                    " session_id, wallet_id, round_id, amount, is_tombstone, fingerprint, reply,"
+                    " balance_after FROM casino_transactions WHERE transaction_id = :tx"
+                ),
+                {"tx": placed.transaction_id},
+            )
+
+
+async def _casino_cli(database_url: str, *args: str) -> dict[str, object]:
+    process = await asyncio.create_subprocess_exec(
+        "casino",
+        *args,
+        env={**os.environ, "CASINO_DATABASE_URL": database_url},
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await process.communicate()
+    assert process.returncode == 0
+    parsed: dict[str, object] = json.loads(out)
+    return parsed
+
+
+async def test_the_seed_command_prints_the_same_demo_world_twice(casino_database_url: str) -> None:
+    first = await _casino_cli(casino_database_url, "seed", "--json")
+    second = await _casino_cli(casino_database_url, "seed", "--json")
+    assert second == first
+    assert set(first) == {"userId", "gameId", "providerCode", "currency", "balance", "walletId"}
+    assert (first["providerCode"], first["currency"]) == ("demo-provider", "USD")
+
+
+async def test_create_player_makes_a_funded_wallet(
+    casino_database_url: str, sessions: SessionFactory
+) -> None:
+    made = await _casino_cli(casino_database_url, "create-player", "--balance", "4321", "--json")
+    assert (made["balance"], made["currency"]) == (4321, "USD")
+    async with sessions() as db:
+        stored = await db.scalar(
+            text("SELECT balance FROM casino_wallets WHERE id = :id AND user_id = :user"),
+            {"id": made["walletId"], "user": made["userId"]},
+        )
+    assert stored == 4321
