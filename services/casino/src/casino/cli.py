@@ -1,4 +1,4 @@
-"""The `casino` command: migrate, seed, create-player, wallet-worker, lobby.
+"""The `casino` command: migrate, seed, create-player, wallet-worker, lobby, play-round.
 
 Configuration comes from the environment only (`CasinoSettings`). Ids are printed for
 people, or as JSON with `--json` for scripts and tests.
@@ -10,6 +10,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from casino import play_round
 from casino.database import SessionFactory, make_engine, make_session_factory, migrate
 from casino.log import configure_logging
 from casino.seed import create_player, seed_demo_world
@@ -62,6 +63,8 @@ def main(argv: list[str] | None = None) -> None:
 
             configure_logging()
             run(settings)
+        case "play-round":
+            raise SystemExit(_play_round(args, settings))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,7 +79,19 @@ def _parser() -> argparse.ArgumentParser:
     player.add_argument("--json", action="store_true", help="print the ids as JSON")
     commands.add_parser("wallet-worker", help="answer wallet commands from RabbitMQ")
     commands.add_parser("lobby", help="answer launchGame and simulateRound from RabbitMQ")
+    play_round.add_arguments(
+        commands.add_parser("play-round", help="play a round through the gateway and print it")
+    )
     return parser
+
+
+def _play_round(args: argparse.Namespace, settings: CasinoSettings) -> int:
+    """Play for the given player and game, or for the seed's demo player at its game."""
+    user_id, game_id = args.user, args.game
+    if user_id is None or game_id is None:
+        world = _with_database(settings, seed_demo_world)
+        user_id, game_id = user_id or str(world.player.user_id), game_id or str(world.game_id)
+    return play_round.play(args, user_id, game_id, settings.operator_api_key)
 
 
 def _with_database(settings: CasinoSettings, use: Callable[[SessionFactory], Awaitable[T]]) -> T:

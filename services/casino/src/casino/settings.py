@@ -27,6 +27,8 @@ class CasinoSettings(BaseSettings):
     # The queues are settings so that test runs (and staging stacks) can share a broker.
     wallet_queue: str = WALLET_QUEUE
     lobby_queue: str = LOBBY_QUEUE
+    # Only `casino play-round` uses it: the gateway's key for the operator endpoints.
+    operator_api_key: str | None = None
     # NoDecode: the raw string is split by `parse_secret_list`, not parsed as JSON.
     provider_secret: Annotated[tuple[str, ...], NoDecode] = (DEVELOPMENT_PROVIDER_SECRET,)
     # How many wallet commands one worker holds unacknowledged, and so runs at once. Each
