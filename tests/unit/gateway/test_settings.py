@@ -1,0 +1,60 @@
+"""Settings come from the environment, and refuse what is unsafe outside development."""
+
+import pytest
+from pydantic import ValidationError
+
+from gateway.settings import GatewaySettings
+
+STRONG = "k3Jd9sLq2Vx8Nw4Rt6Yp1Zc5Hb7Mf0Ga"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("ENVIRONMENT", "CASINO_SECRET", "OPERATOR_API_KEY", "SIMULATE_ROUND_ENABLED"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_development_defaults_run_out_of_the_box() -> None:
+    settings = GatewaySettings()
+
+    assert settings.simulate_round_enabled is True
+    assert settings.operator_api_key is None
+    assert settings.wallet_queue == "casino.wallet"
+
+
+def test_production_refuses_the_default_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+
+    with pytest.raises(ValidationError, match="CASINO_SECRET"):
+        GatewaySettings()
+
+
+def test_production_with_real_secrets_disables_simulate_round_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("CASINO_SECRET", f"{STRONG}, {STRONG[::-1]}")
+
+    settings = GatewaySettings()
+
+    assert settings.casino_secret == (STRONG, STRONG[::-1])
+    assert settings.simulate_round_enabled is False
+
+
+def test_production_refuses_a_weak_operator_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("CASINO_SECRET", STRONG)
+    monkeypatch.setenv("OPERATOR_API_KEY", "changeme")
+
+    with pytest.raises(ValidationError, match="OPERATOR_API_KEY"):
+        GatewaySettings()
+
+
+def test_an_empty_operator_key_means_none_is_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPERATOR_API_KEY", "")
+    monkeypatch.setenv("SIMULATE_ROUND_ENABLED", "false")
+
+    settings = GatewaySettings()
+
+    assert settings.operator_api_key is None
+    assert settings.simulate_round_enabled is False
