@@ -43,7 +43,7 @@ def reply_to(body: str) -> dict[str, object]:
         ProviderLaunchRequest.model_validate_json(body)
     response = validation_reply(caught.value)
     assert response.status_code == 400
-    parsed: dict[str, object] = json.loads(response.body)
+    parsed: dict[str, object] = json.loads(bytes(response.body))
     return parsed
 
 

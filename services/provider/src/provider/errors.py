@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contracts.errors import ErrorBody, ErrorCode
 from contracts.money import INVALID_AMOUNT_ERROR
@@ -116,7 +117,34 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         return error_response(code)
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return error_response(ErrorCode.INTERNAL_ERROR)
+    app.add_middleware(UnexpectedErrorMiddleware)
+
+
+class UnexpectedErrorMiddleware:
+    """Answers anything unexpected with a 500 INTERNAL_ERROR body, logging the traceback.
+
+    A plain ASGI middleware rather than an `Exception` handler: Starlette re-raises after
+    such a handler has answered, so the error would escape to the server a second time.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+            if started:  # too late for an error body; let the server close the connection
+                raise
+            await error_response(ErrorCode.INTERNAL_ERROR)(scope, receive, send)

@@ -1,0 +1,126 @@
+"""The provider app over the session's real PostgreSQL database, calling an in-process
+fake casino wallet; and signed requests to it, as the casino would send them."""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+import pytest_asyncio
+
+from contracts.signing import PROVIDER_SIGNATURE_HEADER, signature_headers
+from provider.app import create_app
+from provider.database import make_engine, make_session_factory
+from provider.seed import seed
+from provider.settings import ProviderSettings
+from tests.integration.provider.fake_casino import FakeCasino
+from tests.support.infrastructure import plain_url
+
+CASINO_SECRET = "integration-casino-secret"
+PROVIDER_SECRET = "integration-provider-secret"
+
+pytestmark = pytest.mark.integration
+
+
+@dataclass
+class Provider:
+    """A running provider app, the fake casino it calls, and a signed way in."""
+
+    http: httpx.AsyncClient
+    casino: FakeCasino
+
+    async def post(
+        self, path: str, body: dict[str, Any], secret: str = PROVIDER_SECRET
+    ) -> httpx.Response:
+        raw = httpx.Request("POST", "/", json=body).content
+        headers = signature_headers(raw, secret, PROVIDER_SIGNATURE_HEADER)
+        return await self.http.post(path, content=raw, headers=headers)
+
+    async def launch(
+        self, token: str, player: str, balance: int, game: str = "demo-slots"
+    ) -> httpx.Response:
+        self.casino.open_wallet(token, balance)
+        return await self.post(
+            "/provider/launch",
+            {
+                "casinoCode": "demo-casino",
+                "playerId": player,
+                "gameId": game,
+                "sessionToken": token,
+                "currency": "USD",
+                "balance": balance,
+            },
+        )
+
+    async def simulate(self, token: str, actions: list[dict[str, Any]]) -> httpx.Response:
+        return await self.post(
+            "/provider/simulate",
+            {
+                "casinoCode": "demo-casino",
+                "sessionToken": token,
+                "gameId": "demo-slots",
+                "actions": actions,
+            },
+        )
+
+
+ProviderFactory = Callable[..., AbstractAsyncContextManager[Provider]]
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def seeded_provider_database(provider_database_url: str) -> str:
+    engine = make_engine(provider_database_url)
+    async with make_session_factory(engine)() as db:
+        await seed(db)
+    await engine.dispose()
+    return provider_database_url
+
+
+@pytest.fixture
+def start_provider(seeded_provider_database: str) -> ProviderFactory:
+    """Start a provider app (lifespan and all) with some settings changed."""
+
+    @asynccontextmanager
+    async def start(**overrides: Any) -> AsyncIterator[Provider]:
+        settings = ProviderSettings(
+            **{
+                "environment": "development",
+                "provider_database_url": seeded_provider_database,
+                "provider_secret": PROVIDER_SECRET,
+                "casino_secret": CASINO_SECRET,
+                "casino_url": "http://casino",
+                "casino_retry_attempts": 3,
+                "casino_retry_initial_backoff_seconds": 0,
+                "casino_retry_max_backoff_seconds": 0,
+                "unknown_debit_rollback_attempts": 5,
+                **overrides,
+            }
+        )
+        casino = FakeCasino(CASINO_SECRET)
+        app = create_app(settings, casino_http_transport=httpx.ASGITransport(app=casino.app()))
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://provider"
+            ) as http,
+        ):
+            yield Provider(http, casino)
+
+    return start
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def provider(start_provider: ProviderFactory) -> AsyncIterator[Provider]:
+    async with start_provider() as running:
+        yield running
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def db(seeded_provider_database: str) -> AsyncIterator[asyncpg.Connection]:
+    """A plain connection to the provider database, to check what was recorded."""
+    connection = await asyncpg.connect(plain_url(seeded_provider_database))
+    yield connection
+    await connection.close()
