@@ -1,8 +1,8 @@
 """The provider's record of rounds and of every money call made in them.
 
 A call's row is written with a fresh transactionId and status `pending`, and committed,
-*before* the call is sent: if we crash mid-call, the row still says which transactionId
-may have moved money, so it can be settled (rolled back or retried) rather than lost.
+*before* the call is sent: if we crash mid-call, the row still names the transactionId
+that may have moved money, so it is never forgotten (a `pending` row is exactly that).
 Once the casino has answered, or the retries are spent, the row gets the outcome, the
 casino's last reply and the number of attempts.
 """
