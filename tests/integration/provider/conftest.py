@@ -22,8 +22,6 @@ from tests.support.infrastructure import plain_url
 CASINO_SECRET = "integration-casino-secret"
 PROVIDER_SECRET = "integration-provider-secret"
 
-pytestmark = pytest.mark.integration
-
 
 @dataclass
 class Provider:

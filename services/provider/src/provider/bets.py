@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import update
 
-from provider.casino_client import CallOutcome
 from provider.database import SessionFactory
 from provider.kinds import BetType, RoundStatus
 from provider.models import Bet, GameRound, PlayerSession
+from provider.outcomes import CallOutcome
 
 
 async def open_round(sessions: SessionFactory, session: PlayerSession) -> GameRound:

@@ -31,11 +31,11 @@ from contracts.errors import ErrorCode
 from contracts.signing import CASINO_SIGNATURE_HEADER, signature_headers
 from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, RollbackRequest
 from provider.kinds import BetStatus
+from provider.outcomes import CallOutcome, TransientCallError, classify
 from provider.settings import ProviderSettings
 
 log = logging.getLogger(__name__)
 
-TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
 CORRELATION_HEADER = "x-correlation-id"
 
 
@@ -54,32 +54,6 @@ class RetryPolicy:
             max_backoff=settings.casino_retry_max_backoff_seconds,
             attempt_timeout=settings.casino_attempt_timeout_seconds,
         )
-
-
-@dataclass(frozen=True)
-class CallOutcome:
-    """What became of one call after its retries: `unknown` means no final answer came."""
-
-    status: BetStatus
-    attempts: int
-    reply: dict[str, Any] | None = None
-    code: str | None = None
-    error: str | None = None
-
-    @property
-    def balance(self) -> int | None:
-        if self.status is not BetStatus.ACCEPTED or self.reply is None:
-            return None
-        balance = self.reply.get("balance")
-        return balance if type(balance) is int else None
-
-
-class TransientCallError(Exception):
-    """Raised inside the retry loop when an attempt may succeed if sent again."""
-
-    def __init__(self, outcome: CallOutcome) -> None:
-        super().__init__(outcome.error)
-        self.outcome = outcome
 
 
 class CasinoClient:
@@ -179,7 +153,7 @@ class CasinoClient:
                     error=repr(error),
                 )
             ) from error
-        outcome = _classify(response, number)
+        outcome = classify(response, number)
         log.info(
             "casino call answered",
             extra={
@@ -191,33 +165,6 @@ class CasinoClient:
             },
         )
         return outcome
-
-
-def _classify(response: httpx.Response, attempt: int) -> CallOutcome:
-    """Final outcomes are returned; an answer worth sending again raises TransientCallError."""
-    try:
-        parsed = response.json()
-    except ValueError:
-        parsed = None
-    reply = parsed if isinstance(parsed, dict) else None
-    code = reply.get("code") if reply else None
-    error = reply.get("error") if reply else None
-    if response.status_code == httpx.codes.OK and reply and reply.get("success") is True:
-        return CallOutcome(BetStatus.ACCEPTED, attempt, reply)
-    if response.status_code in TRANSIENT_STATUSES or (reply and reply.get("retryable") is True):
-        raise TransientCallError(
-            CallOutcome(
-                BetStatus.UNKNOWN, attempt, reply, code or f"HTTP_{response.status_code}", error
-            )
-        )
-    if 400 <= response.status_code < 500:
-        return CallOutcome(
-            BetStatus.REJECTED, attempt, reply, code or f"HTTP_{response.status_code}", error
-        )
-    # A 2xx we cannot read, or a 5xx that does not say it is transient: nothing final.
-    return CallOutcome(
-        BetStatus.UNKNOWN, attempt, reply, code or f"HTTP_{response.status_code}", error
-    )
 
 
 def _log_retry(state: RetryCallState, context: dict[str, Any]) -> None:

@@ -24,11 +24,12 @@ from contracts.provider import (
 )
 from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, RollbackRequest
 from provider.bets import close_round, open_round, record_call, record_outcome
-from provider.casino_client import CallOutcome, CasinoClient
+from provider.casino_client import CasinoClient
 from provider.database import SessionFactory
 from provider.errors import InvalidAmountError, InvalidRequestError
 from provider.kinds import BetStatus, BetType
 from provider.models import Bet, GameRound
+from provider.outcomes import CallOutcome
 from provider.sessions import find_active_game, find_casino, find_session
 
 
