@@ -27,7 +27,7 @@ async def keyed() -> AsyncIterator[Gateway]:
 async def test_without_the_configured_api_key_the_lobby_is_closed(
     key: bytes | None, endpoint: str, keyed: Gateway
 ) -> None:
-    headers = {} if key is None else {"x-api-key": key}
+    headers = {} if key is None else {b"x-api-key": key}
 
     response = await keyed.http.post(f"/casino/{endpoint}", json=ROUND, headers=headers)
 

@@ -1,17 +1,17 @@
 """`casino-gateway`: serve the gateway over HTTP on GATEWAY_PORT."""
 
-import logging
-
 import uvicorn
 
 from gateway.app import create_app
+from gateway.log import configure_logging
 from gateway.settings import GatewaySettings
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     settings = GatewaySettings()
-    uvicorn.run(create_app(settings), host="0.0.0.0", port=settings.gateway_port)
+    # log_config=None: uvicorn keeps the JSON logging configured above.
+    uvicorn.run(create_app(settings), host="0.0.0.0", port=settings.gateway_port, log_config=None)
 
 
 if __name__ == "__main__":
