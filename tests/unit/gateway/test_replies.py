@@ -5,6 +5,7 @@ import uuid
 from typing import Any
 
 import pytest
+from starlette.requests import ClientDisconnect
 
 from contracts.errors import ErrorBody, ErrorCode
 from contracts.rpc import RpcReply
@@ -121,3 +122,16 @@ async def test_readiness_follows_the_broker_connection(gateway: Gateway) -> None
     gateway.rpc.ready = False
     assert (await gateway.http.get("/ready")).status_code == 503
     assert (await gateway.http.get("/health")).status_code == 200
+
+
+async def test_a_caller_that_disconnects_mid_body_is_not_an_internal_error(
+    gateway: Gateway, caplog: pytest.LogCaptureFixture
+) -> None:
+    gateway.rpc.error = ClientDisconnect()
+
+    with caplog.at_level(logging.INFO, logger="gateway"):
+        response = await gateway.signed("getBalance", {"sessionToken": "t"})
+
+    assert (response.status_code, response.json()["code"]) == (400, "INVALID_REQUEST")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("disconnected" in r.getMessage() for r in caplog.records)

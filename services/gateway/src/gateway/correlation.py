@@ -4,10 +4,10 @@ The id is the caller's `x-correlation-id` or a new uuid; it is echoed in the res
 sent with the RPC command (AMQP header `x-correlation-id`) and logged, so one grep
 follows a debit from the provider through the gateway to the wallet worker.
 
-An exception nothing else handled is logged here with its trace and answered 500
-INTERNAL_ERROR in the error shape. Doing it in this middleware (not Starlette's
-ServerErrorMiddleware, which re-raises for the server to log again) logs it once and
-keeps the correlation id on the response.
+A caller that disconnects mid-body is only noted. An exception nothing else handled is
+logged here with its trace and answered 500 INTERNAL_ERROR in the error shape. Doing it
+in this middleware (not Starlette's ServerErrorMiddleware, which re-raises for the server
+to log again) logs it once and keeps the correlation id on the response.
 """
 
 import logging
@@ -15,15 +15,18 @@ import uuid
 from contextvars import ContextVar
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.errors import internal_error_response
+from contracts.errors import ErrorBody, ErrorCode
+from gateway.errors import error_response, internal_error_response
 
 CORRELATION_HEADER = "x-correlation-id"
 _MAX_LENGTH = 128
 
 correlation_id: ContextVar[str] = ContextVar("correlation_id", default="")
 log = logging.getLogger(__name__)
+incomplete_body = ErrorBody.of(ErrorCode.INVALID_REQUEST, "The request body was not received")
 
 
 def _incoming_id(scope: Scope) -> str:
@@ -55,6 +58,12 @@ class CorrelationMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except ClientDisconnect:
+            # The caller left before its body arrived: not our fault, nothing to trace. The
+            # answer is most likely never read; it is sent so no request goes unanswered.
+            log.info("client disconnected mid-request", extra={"path": scope["path"]})
+            if not started:
+                await error_response(incomplete_body)(scope, receive, send_with_id)
         except Exception:
             log.exception(
                 "unhandled error on %s %s",
