@@ -30,7 +30,6 @@ import aio_pika
 from aio_pika.abc import (
     AbstractChannel,
     AbstractIncomingMessage,
-    AbstractQueue,
     AbstractRobustConnection,
 )
 from aio_pika.exceptions import CONNECTION_EXCEPTIONS, PublishError
@@ -66,7 +65,6 @@ class RpcClient:
         self._pending: dict[str, asyncio.Future[bytes]] = {}
         self._connection: AbstractRobustConnection | None = None
         self._channel: AbstractChannel | None = None
-        self._replies: AbstractQueue | None = None
         self._connected = False
         self._closing = False
         self._connecting: asyncio.Task[None] | None = None
@@ -167,10 +165,11 @@ class RpcClient:
             client_properties={"connection_name": f"casino-gateway {self._reply_queue_name}"},
         )
         self._channel = await self._connection.channel(on_return_raises=True)
-        self._replies = await self._channel.declare_queue(
+        # robust (the default): the channel re-declares and re-consumes it on reconnection.
+        replies = await self._channel.declare_queue(
             self._reply_queue_name, exclusive=True, auto_delete=True
         )
-        await self._replies.consume(self._on_reply, no_ack=True)
+        await replies.consume(self._on_reply, no_ack=True)
         # Reconnect callbacks run after the channel (queue and consumer) has been restored.
         self._connection.close_callbacks.add(self._on_connection_lost)
         self._connection.reconnect_callbacks.add(self._on_connection_restored)
