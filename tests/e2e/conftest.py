@@ -28,6 +28,7 @@ from tests.support.processes import (
     queue_consumers,
     wait_until,
 )
+from tests.support.provider_world import ProviderWorld
 
 pytestmark = pytest.mark.e2e
 
@@ -163,5 +164,12 @@ def callbacks(http: httpx.AsyncClient) -> WalletCallbacks:
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def world(casino_database_url: str) -> AsyncIterator[CasinoWorld]:
     world = await CasinoWorld.connect(casino_database_url)
+    yield world
+    await world.close()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def providers(provider_database_url: str) -> AsyncIterator[ProviderWorld]:
+    world = await ProviderWorld.connect(provider_database_url)
     yield world
     await world.close()

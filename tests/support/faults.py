@@ -44,18 +44,19 @@ async def wait_for_lock_waiters(pool: asyncpg.Pool, count: int, within: float = 
 
 def close_broker_connections_of(pid: int) -> int:
     """Close, on the broker's side, every AMQP connection that process `pid` holds."""
+    # close_connection takes the connection's Erlang pid (a name is refused on 3.10).
     listing = subprocess.run(
-        ["rabbitmqctl", "-q", "list_connections", "name", "peer_port"],
+        ["rabbitmqctl", "-q", "list_connections", "pid", "peer_port"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     closed = 0
     for line in listing.splitlines():
-        name, _, port = line.rpartition("\t")
+        connection, _, port = line.rpartition("\t")
         if port.isdigit() and pid_of_local_port(int(port)) == pid:
             subprocess.run(
-                ["rabbitmqctl", "-q", "close_connection", name, "fault test"],
+                ["rabbitmqctl", "-q", "close_connection", connection, "fault test"],
                 capture_output=True,
                 check=True,
             )

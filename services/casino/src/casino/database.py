@@ -17,11 +17,24 @@ from sqlalchemy.ext.asyncio import (
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
+# A wallet command's transaction takes milliseconds. One left idle and open longer than
+# this has been abandoned by its client (a bug, a hung process): the server ends it, so it
+# can never hold a wallet's row lock for long. A safety net; no code path relies on it.
+IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000
+
 
 def make_engine(database_url: str, *, pool_size: int = 5) -> AsyncEngine:
     """An asyncpg engine; `pool_size` bounds how many commands touch the database at once."""
     return create_async_engine(
-        database_url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        database_url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        connect_args={
+            "server_settings": {
+                "idle_in_transaction_session_timeout": str(IDLE_IN_TRANSACTION_TIMEOUT_MS)
+            }
+        },
     )
 
 

@@ -10,13 +10,21 @@ reply cannot be published, NACK_ON_ERROR requeues the command rather than droppi
 
 Prefetch bounds how many commands one worker holds unacknowledged; each runs in its own
 task (aio-pika dispatches every delivery as a task), so that many run at once.
+
+A command's database work is shielded from cancellation. When the broker connection
+drops, or shutdown outlasts its grace period, aio-pika cancels the handler tasks; the
+command's transaction then still commits or rolls back by its own logic instead of being
+cut in the middle of a statement (which leans on asyncpg's cancel request and the pool's
+reset to undo it, while the wallet's row lock is held). Only the reply is lost, and the
+redelivered or retried command is answered from the ledger.
 """
 
 import asyncio
 import json
 import logging
 import signal
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from faststream.message import StreamMessage
 from faststream.middlewares import AckPolicy
@@ -28,6 +36,7 @@ from casino.handlers import answer
 from casino.settings import CasinoSettings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CORRELATION_HEADER = "x-correlation-id"
 # On shutdown, commands in flight get this long to commit and reply before the
@@ -49,13 +58,24 @@ def build_wallet_broker(
     )
     async def handle_wallet_command(message: RabbitMessage) -> RabbitResponse:
         correlation_id = message.headers.get(CORRELATION_HEADER) or message.correlation_id
-        reply = await answer(sessions, message.body, correlation_id)
+        reply = await _finish_even_if_cancelled(answer(sessions, message.body, correlation_id))
         # Sorted keys: a replay (read back from JSONB) is then byte for byte the first reply.
         wire = reply.model_dump(mode="json", exclude_none=True)
         body = json.dumps(wire, sort_keys=True, separators=(",", ":")).encode()
         return RabbitResponse(body, content_type="application/json")
 
     return broker
+
+
+_unfinished: set[asyncio.Task[Any]] = set()
+
+
+async def _finish_even_if_cancelled(work: Coroutine[Any, Any, T]) -> T:
+    """Await `work` in a task of its own that a cancellation of the caller does not stop."""
+    task = asyncio.ensure_future(work)
+    _unfinished.add(task)  # held, so a task whose caller was cancelled is not collected
+    task.add_done_callback(_unfinished.discard)
+    return await asyncio.shield(task)
 
 
 def _raw_body(message: StreamMessage[Any]) -> bytes:
