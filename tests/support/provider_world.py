@@ -45,20 +45,37 @@ class ProviderWorld:
     async def assert_agrees_with_casino(
         self, round_id: str, casino: CasinoWorld, player: Player
     ) -> None:
-        """Every call of the round is in the casino's ledger as the provider recorded it."""
+        """Every call the provider settled is in the casino's ledger as it recorded it; a
+        call whose outcome it never heard (`unknown`) left no charge behind; and the casino
+        holds nothing for the round that the provider did not send."""
         bets = await self.bets(round_id)
         assert bets, f"the provider recorded no calls for round {round_id}"
-        ledger = {
-            row["transaction_id"]: row
-            for row in await casino.ledger(player)
-            if row["round_id"] == round_id
-            or row["transaction_id"] in {b["transaction_id"] for b in bets}
-        }
-        assert set(ledger) == {bet["transaction_id"] for bet in bets}
+        sent = {bet["transaction_id"] for bet in bets}
+        rows = await casino.ledger(player)
+        ledger = {r["transaction_id"]: r for r in rows if r["transaction_id"] in sent}
+        strays = [r["transaction_id"] for r in rows if r["round_id"] == round_id]
+        assert set(strays) <= sent, f"casino rows the provider never sent: {set(strays) - sent}"
         for bet in bets:
-            row = ledger[bet["transaction_id"]]
+            row = ledger.get(bet["transaction_id"])
+            if bet["status"] == "unknown":
+                assert row is None or not _charged(row, rows), (dict(bet), row and dict(row))
+                continue
+            assert row is not None, f"the casino has no row for {dict(bet)}"
             assert row["type"] == CASINO_TYPE[bet["type"]], bet
             assert bet["status"] == row["outcome"], (dict(bet), dict(row))
             assert bet["error_code"] == row["error_code"], (dict(bet), dict(row))
             if bet["type"] != "rollback" and row["outcome"] == "accepted":
                 assert bet["amount"] == row["amount"], (dict(bet), dict(row))
+
+
+def _charged(bet: asyncpg.Record, rows: list[asyncpg.Record]) -> bool:
+    """Whether a bet row took money that no accepted rollback gave back."""
+    if bet["type"] != "debit" or bet["outcome"] != "accepted":
+        return False
+    return not any(
+        r["type"] == "rollback"
+        and r["outcome"] == "accepted"
+        and r["original_transaction_id"] == bet["transaction_id"]
+        and r["amount"] == bet["amount"]
+        for r in rows
+    )
