@@ -18,6 +18,7 @@ from pydantic.json_schema import models_json_schema
 
 from contracts.errors import CATALOGUE, ErrorBody, ErrorCode
 from contracts.lobby import LaunchGameRequest, SimulateRoundRequest
+from contracts.provider import ProviderLaunchRequest, ProviderSimulateRequest
 from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, RollbackRequest
 
 REQUEST_BODIES: tuple[type[BaseModel], ...] = (
@@ -27,6 +28,8 @@ REQUEST_BODIES: tuple[type[BaseModel], ...] = (
     RollbackRequest,
     LaunchGameRequest,
     SimulateRoundRequest,
+    ProviderLaunchRequest,
+    ProviderSimulateRequest,
 )
 _REFS, _SCHEMAS = models_json_schema(
     [(model, "validation") for model in REQUEST_BODIES],
