@@ -77,8 +77,8 @@ class CasinoWorld:
                 f"{user_id}@test.example",
             )
             await db.execute(
-                "INSERT INTO casino_wallets (id, user_id, currency, balance)"
-                " VALUES ($1, $2, $3, $4)",
+                "INSERT INTO casino_wallets (id, user_id, currency, balance, opening_balance)"
+                " VALUES ($1, $2, $3, $4, $4)",
                 wallet_id,
                 user_id,
                 currency,

@@ -26,7 +26,7 @@ async def test_migrating_an_up_to_date_database_changes_nothing(
     async with sessions() as db:
         assert (
             await db.execute(text("SELECT version_num FROM alembic_version"))
-        ).scalars().all() == ["0001"]
+        ).scalars().all() == ["0002"]
 
 
 async def test_seeding_twice_creates_nothing_new(sessions: SessionFactory) -> None:

@@ -88,6 +88,8 @@ class Wallet(Timestamped, Base):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_users.id"))
     currency: Mapped[str] = mapped_column(String(3))
     balance: Mapped[int] = mapped_column(BigInteger)
+    # What the wallet was created with; the ledger check proves balance = opening + moves.
+    opening_balance: Mapped[int] = mapped_column(BigInteger)
 
 
 class GameProvider(Timestamped, Base):

@@ -84,7 +84,13 @@ async def _funded_player(db: AsyncSession, email: str, currency: str, balance: i
     user_id = (await db.execute(select(User.id).where(User.email == email))).scalar_one()
     await db.execute(
         insert(Wallet)
-        .values(id=uuid.uuid4(), user_id=user_id, currency=currency, balance=balance)
+        .values(
+            id=uuid.uuid4(),
+            user_id=user_id,
+            currency=currency,
+            balance=balance,
+            opening_balance=balance,
+        )
         .on_conflict_do_nothing(index_elements=[Wallet.user_id, Wallet.currency])
     )
     wallet = (

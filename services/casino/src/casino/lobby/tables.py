@@ -59,7 +59,7 @@ async def _wallet_of(db: AsyncSession, user_id: uuid.UUID, currency: str) -> Wal
     UNIQUE (user_id, currency) lets one win and the other read its row."""
     await db.execute(
         insert(Wallet)
-        .values(id=uuid.uuid4(), user_id=user_id, currency=currency, balance=0)
+        .values(id=uuid.uuid4(), user_id=user_id, currency=currency, balance=0, opening_balance=0)
         .on_conflict_do_nothing(index_elements=[Wallet.user_id, Wallet.currency])
     )
     return (
