@@ -1,4 +1,5 @@
-"""The `casino` command: migrate, seed, create-player, wallet-worker, lobby, play-round.
+"""The `casino` command: migrate, seed, create-player, wallet-worker, lobby, play-round,
+check-ledger.
 
 Configuration comes from the environment only (`CasinoSettings`). Ids are printed for
 people, or as JSON with `--json` for scripts and tests.
@@ -13,7 +14,7 @@ from typing import TypeVar
 from casino import play_round
 from casino.database import SessionFactory, make_engine, make_session_factory, migrate
 from casino.log import configure_logging
-from casino.seed import create_player, seed_demo_world
+from casino.seed import DEMO_PROVIDER_CODE, create_player, seed_demo_world
 from casino.settings import CasinoSettings
 from contracts.money import MAX_AMOUNT
 
@@ -65,6 +66,8 @@ def main(argv: list[str] | None = None) -> None:
             run(settings)
         case "play-round":
             raise SystemExit(_play_round(args, settings))
+        case "check-ledger":
+            raise SystemExit(_check_ledger(args, settings))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -82,7 +85,30 @@ def _parser() -> argparse.ArgumentParser:
     play_round.add_arguments(
         commands.add_parser("play-round", help="play a round through the gateway and print it")
     )
+    ledger = commands.add_parser(
+        "check-ledger", help="prove the ledger's invariants; exit 1 on any violation"
+    )
+    ledger.add_argument(
+        "--provider-database-url",
+        help="also reconcile with the provider's record of its calls (read-only)",
+    )
+    ledger.add_argument("--provider-code", default=DEMO_PROVIDER_CODE)
+    ledger.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
+
+
+def _check_ledger(args: argparse.Namespace, settings: CasinoSettings) -> int:
+    from casino.audit import audit
+
+    report = asyncio.run(
+        audit(
+            settings.casino_database_url,
+            args.provider_database_url,
+            provider_code=args.provider_code,
+        )
+    )
+    print(json.dumps(report.to_json(), indent=2) if args.json else report.render())
+    return 0 if report.ok else 1
 
 
 def _play_round(args: argparse.Namespace, settings: CasinoSettings) -> int:
