@@ -3,8 +3,9 @@
 A command is published to its queue with `reply_to` (the gateway's reply queue),
 `correlation_id` (one per request, also the log correlation id) and an `expiration`
 equal to the gateway's timeout, so a command nobody waits for any more is not applied
-late by surprise. The worker answers with exactly one `RpcReply`, success or error:
-every outcome is a reply value, never an exception that leaves the caller waiting.
+late by surprise (the queues and their arguments are in `contracts.topology`). The worker
+answers with exactly one `RpcReply`, success or error: every outcome is a reply value,
+never an exception that leaves the caller waiting.
 """
 
 from typing import Annotated, Any, Literal
@@ -14,9 +15,6 @@ from pydantic import BaseModel, Field, model_validator
 from contracts.errors import ErrorBody
 from contracts.lobby import LaunchGameRequest, SimulateRoundRequest
 from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, RollbackRequest
-
-WALLET_QUEUE = "casino.wallet"
-LOBBY_QUEUE = "casino.lobby"
 
 
 class GetBalanceCommand(BaseModel):

@@ -44,7 +44,8 @@ class LobbyCaller:
         await self._connection.close()
 
     async def _on_reply(self, message: AbstractIncomingMessage) -> None:
-        future = self._pending.pop(message.correlation_id or "", None)
+        # Left in place for `reply`, which may be called after the reply has arrived.
+        future = self._pending.get(message.correlation_id or "")
         if future is not None and not future.done():
             future.set_result(message.body)
 
@@ -65,7 +66,10 @@ class LobbyCaller:
         return correlation_id
 
     async def reply(self, correlation_id: str) -> dict[str, Any]:
-        body = await asyncio.wait_for(self._pending[correlation_id], REPLY_TIMEOUT_SECONDS)
+        try:
+            body = await asyncio.wait_for(self._pending[correlation_id], REPLY_TIMEOUT_SECONDS)
+        finally:
+            del self._pending[correlation_id]
         reply: dict[str, Any] = json.loads(body)
         return reply
 

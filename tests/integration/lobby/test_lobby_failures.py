@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 import aio_pika
 import pytest
 
+from contracts import topology
 from tests.integration.lobby.conftest import LobbyRig, delete_queue, running_lobby
 from tests.support import infrastructure as infra
 from tests.support.processes import free_port
@@ -118,7 +119,8 @@ async def test_an_interrupted_round_is_answered_not_played_again(
     connection = await aio_pika.connect(amqp_url)
     async with connection:
         channel = await connection.channel()
-        declared = await channel.declare_queue(queue, durable=True)
+        arguments = topology.command_queue(queue).arguments
+        declared = await channel.declare_queue(queue, durable=True, arguments=arguments)
         correlation_id = await lobby.caller.publish(queue, body.encode())
         # A lobby took the command and died before answering: the broker redelivers it.
         taken = await declared.get(timeout=5)

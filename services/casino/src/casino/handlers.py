@@ -6,12 +6,13 @@ would get its message rejected and leave the gateway waiting until its timeout.
 """
 
 import logging
+import time
 from typing import TypeAlias
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from casino import wallet
+from casino import metrics, wallet
 from casino.database import SessionFactory
 from casino.errors import (
     InvalidAmountError,
@@ -38,11 +39,14 @@ _COMMAND: TypeAdapter[AnyWalletCommand] = TypeAdapter(WalletCommand)
 
 async def answer(sessions: SessionFactory, body: bytes, correlation_id: str | None) -> RpcReply:
     """The reply to one wallet command message, whatever happens."""
+    started = time.perf_counter()
     try:
         command = _COMMAND.validate_json(body)
     except ValidationError as error:
         log.warning("invalid wallet command", extra={"correlation_id": correlation_id})
-        return RpcReply(error=_invalid(error))
+        reply = RpcReply(error=_invalid(error))
+        _count("invalid", reply, started)
+        return reply
     logged = {
         "correlation_id": correlation_id,
         "command": command.command,
@@ -58,9 +62,20 @@ async def answer(sessions: SessionFactory, body: bytes, correlation_id: str | No
     except Exception:
         log.exception("wallet command failed unexpectedly", extra=logged)
         reply = RpcReply(error=WalletError().body())
-    outcome = reply.error.code if reply.error else "ok"
+    outcome = _count(command.command, reply, started)
     log.info("wallet command answered", extra={**logged, "outcome": outcome})
     return reply
+
+
+def _count(command: str, reply: RpcReply, started: float) -> str:
+    """Record the command's outcome code (`ok` or the error code) and duration."""
+    outcome = reply.error.code if reply.error else "ok"
+    metrics.WALLET_OUTCOMES.labels(command=command, code=outcome).inc()
+    metrics.COMMANDS.labels(consumer="wallet", command=command, outcome=outcome).inc()
+    metrics.COMMAND_SECONDS.labels(consumer="wallet", command=command).observe(
+        time.perf_counter() - started
+    )
+    return outcome
 
 
 async def _apply(sessions: SessionFactory, command: AnyWalletCommand) -> RpcReply:

@@ -10,8 +10,8 @@ from typing import Annotated
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from contracts.rpc import LOBBY_QUEUE, WALLET_QUEUE
 from contracts.secrets import DEVELOPMENT, check_secrets, parse_secret_list
+from contracts.topology import LOBBY_QUEUE, WALLET_QUEUE
 
 DEVELOPMENT_PROVIDER_SECRET = "dev-provider-secret"
 
@@ -35,6 +35,11 @@ class CasinoSettings(BaseSettings):
     # one in flight holds a database connection, so the pool is sized from it.
     wallet_prefetch: Annotated[int, Field(ge=1, le=1000)] = 20
     database_pool_size: Annotated[int, Field(ge=1, le=500)] = 20
+    # /health, /ready and /metrics of the consumers (`casino.probes`). Two ports, so a
+    # worker and a lobby can share a host; 127.0.0.1 unless told (a container: 0.0.0.0).
+    probes_host: str = "127.0.0.1"
+    wallet_probes_port: Annotated[int, Field(ge=1, le=65535)] = 8010
+    lobby_probes_port: Annotated[int, Field(ge=1, le=65535)] = 8011
 
     @model_validator(mode="before")
     @classmethod

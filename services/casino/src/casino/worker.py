@@ -11,6 +11,16 @@ reply cannot be published, NACK_ON_ERROR requeues the command rather than droppi
 Prefetch bounds how many commands one worker holds unacknowledged; each runs in its own
 task (aio-pika dispatches every delivery as a task), so that many run at once.
 
+A command that fails outside its handler (its reply could not be published) is requeued
+once, and dead-lettered if it fails again after redelivery (`casino.dead_letter`).
+
+Shutdown (FastStream 0.7, read from its source and checked by
+tests/e2e/test_graceful_shutdown.py): on SIGTERM the subscriber stops taking new
+deliveries (one that arrives now is left unacknowledged), waits up to the graceful
+timeout for the commands in flight to commit, reply and be acked, then cancels its
+consumer and closes the channel; RabbitMQ then requeues whatever it had delivered but
+not been acknowledged, for the other workers.
+
 A command's database work is shielded from cancellation. When the broker connection
 drops, or shutdown outlasts its grace period, aio-pika cancels the handler tasks; the
 command's transaction then still commits or rolls back by its own logic instead of being
@@ -28,11 +38,16 @@ from typing import Any, TypeVar
 
 from faststream.message import StreamMessage
 from faststream.middlewares import AckPolicy
-from faststream.rabbit import Channel, RabbitBroker, RabbitQueue, RabbitResponse
+from faststream.rabbit import Channel, RabbitBroker, RabbitResponse
 from faststream.rabbit.annotations import RabbitMessage
 
+from casino import metrics
 from casino.database import SessionFactory, make_engine, make_session_factory
+from casino.dead_letter import DeadLetterRepeatedFailures
 from casino.handlers import answer
+from casino.health import queue_depths, readiness
+from casino.probes import Probes, serving_probes
+from casino.queues import command_queue, dead_letter_queue, declare_dead_letters
 from casino.settings import CasinoSettings
 
 log = logging.getLogger(__name__)
@@ -48,16 +63,23 @@ def build_wallet_broker(
     amqp_url: str, sessions: SessionFactory, *, queue: str, prefetch: int
 ) -> RabbitBroker:
     """A broker whose one subscriber answers wallet commands on the durable `queue`."""
-    broker = RabbitBroker(amqp_url, graceful_timeout=GRACEFUL_TIMEOUT_SECONDS, logger=log)
+    broker = RabbitBroker(
+        amqp_url,
+        graceful_timeout=GRACEFUL_TIMEOUT_SECONDS,
+        logger=log,
+        middlewares=[DeadLetterRepeatedFailures],
+    )
 
     @broker.subscriber(
-        RabbitQueue(queue, durable=True),
+        command_queue(queue),
         channel=Channel(prefetch_count=prefetch),
         ack_policy=AckPolicy.NACK_ON_ERROR,
         decoder=_raw_body,
     )
     async def handle_wallet_command(message: RabbitMessage) -> RabbitResponse:
         correlation_id = message.headers.get(CORRELATION_HEADER) or message.correlation_id
+        if message.raw_message.redelivered:
+            metrics.REDELIVERED.labels(queue=queue).inc()
         reply = await _finish_even_if_cancelled(answer(sessions, message.body, correlation_id))
         # Sorted keys: a replay (read back from JSONB) is then byte for byte the first reply.
         wire = reply.model_dump(mode="json", exclude_none=True)
@@ -86,11 +108,13 @@ def _raw_body(message: StreamMessage[Any]) -> bytes:
 
 
 async def serve(settings: CasinoSettings) -> None:
-    """Consume wallet commands until SIGINT or SIGTERM, then drain and close."""
+    """Consume wallet commands until SIGINT or SIGTERM, then drain and close; serve
+    /health, /ready and /metrics on WALLET_PROBES_PORT meanwhile."""
     engine = make_engine(settings.casino_database_url, pool_size=settings.database_pool_size)
+    sessions = make_session_factory(engine)
     broker = build_wallet_broker(
         settings.amqp_url,
-        make_session_factory(engine),
+        sessions,
         queue=settings.wallet_queue,
         prefetch=settings.wallet_prefetch,
     )
@@ -98,10 +122,24 @@ async def serve(settings: CasinoSettings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    checks = readiness(sessions, broker)
+
+    async def ready_unless_stopping() -> dict[str, bool]:
+        return {**await checks(), "consuming": not stop.is_set()}
+
+    depths = queue_depths(
+        broker, [command_queue(settings.wallet_queue), dead_letter_queue(settings.wallet_queue)]
+    )
+    probes = Probes("casino-wallet-worker", ready_unless_stopping, depths)
     try:
-        async with broker:
-            await broker.start()
-            log.info("wallet worker consuming", extra={"queue": settings.wallet_queue})
-            await stop.wait()
+        async with serving_probes(probes, settings.probes_host, settings.wallet_probes_port):
+            async with broker:
+                await broker.connect()
+                await declare_dead_letters(broker, settings.wallet_queue)
+                await broker.start()
+                log.info("wallet worker consuming", extra={"queue": settings.wallet_queue})
+                await stop.wait()
+                log.info("stopping: draining the commands in flight")
+            log.info("wallet worker stopped")
     finally:
         await engine.dispose()

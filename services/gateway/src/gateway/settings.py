@@ -10,9 +10,9 @@ from typing import Annotated, Any
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from contracts.rpc import LOBBY_QUEUE, WALLET_QUEUE
 from contracts.secrets import DEVELOPMENT, check_secrets, parse_secret_list
 from contracts.signing import DEFAULT_TOLERANCE_SECONDS
+from contracts.topology import LOBBY_QUEUE, WALLET_QUEUE
 
 DEVELOPMENT_CASINO_SECRET = "dev-casino-secret"
 

@@ -6,6 +6,7 @@ its message rejected and leave the gateway waiting until its timeout.
 """
 
 import logging
+import time
 from typing import Annotated
 
 from faststream import Context
@@ -15,6 +16,7 @@ from faststream.rabbit.message import RabbitMessage as IncomingCommand
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
+from casino import metrics
 from casino.lobby.errors import LobbyError
 from casino.lobby.launch import launch_game
 from casino.lobby.provider_client import CORRELATION_HEADER
@@ -49,6 +51,7 @@ async def answer(
     lobby: Lobby, body: bytes, correlation_id: str | None, redelivered: bool
 ) -> RpcReply:
     """The reply to one lobby command message, whatever happens."""
+    started = time.perf_counter()
     try:
         command = _COMMAND.validate_json(body)
     except ValidationError as error:
@@ -70,6 +73,10 @@ async def answer(
         log.exception("lobby command failed unexpectedly", extra=logged)
         reply = RpcReply(error=ErrorBody.of(ErrorCode.INTERNAL_ERROR))
     outcome = reply.error.code if reply.error else "ok"
+    metrics.COMMANDS.labels(consumer="lobby", command=command.command, outcome=outcome).inc()
+    metrics.COMMAND_SECONDS.labels(consumer="lobby", command=command.command).observe(
+        time.perf_counter() - started
+    )
     log.info("lobby command answered", extra={**logged, "outcome": outcome})
     return reply
 

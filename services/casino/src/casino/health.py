@@ -1,0 +1,52 @@
+"""What /ready and /metrics of a casino consumer look at: its database and its broker.
+
+Both use the consumer's own engine and broker, so "ready" means exactly that this
+process can take a command and apply it.
+"""
+
+import asyncio
+
+from faststream.rabbit import RabbitBroker, RabbitQueue
+from sqlalchemy import text
+
+from casino import metrics
+from casino.database import SessionFactory
+from casino.probes import ReadinessChecks, Refresh
+
+CHECK_TIMEOUT_SECONDS = 2.0
+
+
+def readiness(sessions: SessionFactory, broker: RabbitBroker) -> ReadinessChecks:
+    async def checks() -> dict[str, bool]:
+        database, broker_up = await asyncio.gather(
+            _database_answers(sessions), broker.ping(timeout=CHECK_TIMEOUT_SECONDS)
+        )
+        return {"database": database, "broker": broker_up}
+
+    return checks
+
+
+async def _database_answers(sessions: SessionFactory) -> bool:
+    try:
+        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS), sessions() as session:
+            await session.execute(text("SELECT 1"))
+    except Exception:
+        return False
+    return True
+
+
+def queue_depths(broker: RabbitBroker, queues: list[RabbitQueue]) -> Refresh:
+    """Refreshes `casino_queue_messages` for `queues` (as declared by this process).
+
+    A re-declaration with the queue's own arguments answers its message count; unlike a
+    passive one, it cannot close the channel when the queue has gone (it recreates it).
+    """
+
+    async def refresh() -> None:
+        for queue in queues:
+            declared = await broker.declare_queue(queue)
+            async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
+                result = await declared.declare()
+            metrics.QUEUE_MESSAGES.labels(queue=queue.name).set(result.message_count or 0)
+
+    return refresh
