@@ -52,6 +52,12 @@ class CasinoSystem:
     demo: dict[str, Any]
     workers: list[ServiceProcess] = field(default_factory=list)
     others: list[ServiceProcess] = field(default_factory=list)
+    # Each wallet worker's /health, /ready and /metrics, by process name.
+    worker_probes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def lobby_probes_url(self) -> str:
+        return f"http://127.0.0.1:{self.env['LOBBY_PROBES_PORT']}"
 
     def start(self, name: str, argv: list[str], **env: str) -> ServiceProcess:
         process = ServiceProcess(name, argv, {**self.env, **env}, LOG_DIR / f"{name}.log")
@@ -60,14 +66,15 @@ class CasinoSystem:
         return process
 
     def new_worker(self) -> ServiceProcess:
-        index = len(self.workers)
+        index, probes_port = len(self.workers), free_port()
         worker = ServiceProcess(
             f"wallet-worker-{index}",
             ["casino", "wallet-worker"],
-            self.env,
+            {**self.env, "WALLET_PROBES_PORT": str(probes_port)},
             LOG_DIR / f"wallet-worker-{index}.log",
         )
         self.workers.append(worker)
+        self.worker_probes[worker.name] = f"http://127.0.0.1:{probes_port}"
         return worker
 
     async def start_worker(self) -> ServiceProcess:
@@ -127,6 +134,7 @@ async def casino_system(
         "CASINO_URL": f"http://127.0.0.1:{port}",
         "PROVIDER_PORT": str(provider_port),
         "PROVIDER_URL": f"http://127.0.0.1:{provider_port}",
+        "LOBBY_PROBES_PORT": str(free_port()),
     }
     demo = json.loads(run_command(["casino", "seed", "--json"], env))
     run_command(["game-provider", "seed"], env)

@@ -11,8 +11,10 @@ from contextlib import AsyncExitStack, asynccontextmanager
 import httpx
 from fastapi import FastAPI
 
+from gateway import metrics
 from gateway.correlation import CorrelationMiddleware
 from gateway.errors import install_error_handlers
+from gateway.metrics import HttpMetricsMiddleware
 from gateway.openapi import install_openapi
 from gateway.routes import health, lobby, provider_forward, wallet
 from gateway.rpc import Rpc, RpcClient
@@ -57,8 +59,11 @@ def create_app(
     )
     app.state.settings = settings
     app.add_middleware(CorrelationMiddleware)
+    # Outermost, so even an answer the correlation middleware made is counted.
+    app.add_middleware(HttpMetricsMiddleware)
     install_error_handlers(app)
-    for router in (wallet.router, lobby.router, provider_forward.router, health.router):
+    routers = (wallet.router, lobby.router, provider_forward.router, health.router, metrics.router)
+    for router in routers:
         app.include_router(router)
     install_openapi(app)
     return app

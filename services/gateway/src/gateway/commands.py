@@ -2,22 +2,59 @@
 
 A `result` is the casino's success body, answered 200 as it came; an `error` is answered
 with the catalogue's status for its code (`errors.CasinoRefusedError`), body unchanged.
+Each command's round trip is logged (with the request's correlation id, which the worker
+logs too) and measured (`gateway.metrics`).
 """
+
+import logging
+import time
 
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from contracts.errors import ErrorCode
+from gateway import metrics
 from gateway.correlation import correlation_id
-from gateway.errors import CasinoRefusedError
+from gateway.errors import CasinoRefusedError, WalletUnavailableError
 from gateway.rpc import Rpc
+
+log = logging.getLogger(__name__)
+WALLET_COMMANDS = frozenset({"getBalance", "debit", "credit", "rollback"})
 
 
 async def send_command(
     rpc: Rpc, queue: str, command: BaseModel, reply_within: float
 ) -> JSONResponse:
-    reply = await rpc.call(
-        queue, command, reply_within=reply_within, correlation_id=correlation_id.get()
-    )
+    name = str(getattr(command, "command", type(command).__name__))
+    started = time.perf_counter()
+    outcome = ErrorCode.INTERNAL_ERROR.value
+    metrics.RPC_IN_FLIGHT.inc()
+    try:
+        reply = await rpc.call(
+            queue, command, reply_within=reply_within, correlation_id=correlation_id.get()
+        )
+        outcome = reply.error.code if reply.error is not None else "ok"
+    except WalletUnavailableError as unavailable:
+        outcome = unavailable.code.value
+        raise
+    finally:
+        metrics.RPC_IN_FLIGHT.dec()
+        elapsed = time.perf_counter() - started
+        metrics.RPC_SECONDS.labels(queue, name, outcome).observe(elapsed)
+        if name in WALLET_COMMANDS:
+            metrics.WALLET_OUTCOMES.labels(name, outcome).inc()
+        log.info(
+            "casino command answered",
+            extra={
+                "queue": queue,
+                "command": name,
+                "transaction_id": getattr(
+                    getattr(command, "request", None), "transaction_id", None
+                ),
+                "outcome": outcome,
+                "seconds": round(elapsed, 4),
+            },
+        )
     if reply.error is not None:
         raise CasinoRefusedError(reply.error)
     return JSONResponse(reply.result)

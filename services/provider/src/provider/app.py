@@ -13,6 +13,8 @@ from provider.casino_client import CasinoClient, RetryPolicy
 from provider.database import make_engine, make_session_factory
 from provider.errors import install_error_handlers
 from provider.faults import casino_transport
+from provider.metrics import HttpMetricsMiddleware
+from provider.metrics import router as metrics_router
 from provider.rounds import RoundTable
 from provider.routes import router
 from provider.settings import ProviderSettings
@@ -51,5 +53,8 @@ def create_app(
     app = FastAPI(title="game-provider", lifespan=lifespan, openapi_url=None)
     app.state.settings = settings
     app.include_router(router)
+    app.include_router(metrics_router)
     install_error_handlers(app)
+    # Outermost, so even an answer to an unexpected error is counted.
+    app.add_middleware(HttpMetricsMiddleware)
     return app

@@ -30,6 +30,7 @@ from contracts.base import WireModel
 from contracts.errors import ErrorCode
 from contracts.signing import CASINO_SIGNATURE_HEADER, signature_headers
 from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, RollbackRequest
+from provider import metrics
 from provider.kinds import BetStatus
 from provider.outcomes import CallOutcome, TransientCallError, classify
 from provider.settings import ProviderSettings
@@ -113,7 +114,11 @@ class CasinoClient:
         }
         if correlation_id:
             headers[CORRELATION_HEADER] = correlation_id
-        context = {"path": path, "transaction_id": getattr(request, "transaction_id", None)}
+        context = {
+            "path": path,
+            "transaction_id": getattr(request, "transaction_id", None),
+            "correlation_id": correlation_id,
+        }
         retrying = AsyncRetrying(
             stop=stop_after_attempt(attempts or self._policy.attempts),
             wait=wait_exponential_jitter(
@@ -131,17 +136,22 @@ class CasinoClient:
                     number = attempt.retry_state.attempt_number
                     outcome = await self._attempt(path, body, headers, number, context)
         except TransientCallError as failure:
-            return failure.outcome
+            outcome = failure.outcome
+        metrics.CASINO_OUTCOMES.labels(path, outcome.status.value, outcome.code or "").inc()
         return outcome
 
     async def _attempt(
         self, path: str, body: bytes, headers: dict[str, str], number: int, context: dict[str, Any]
     ) -> CallOutcome:
+        started = time.perf_counter()
         try:
             response = await self._http.post(
                 path, content=body, headers=headers, timeout=self._policy.attempt_timeout
             )
         except httpx.RequestError as error:
+            metrics.CASINO_CALL_SECONDS.labels(path, BetStatus.UNKNOWN.value).observe(
+                time.perf_counter() - started
+            )
             log.warning(
                 "casino call failed", extra={**context, "attempt": number, "error": repr(error)}
             )
@@ -154,6 +164,9 @@ class CasinoClient:
                 )
             ) from error
         outcome = classify(response, number)
+        metrics.CASINO_CALL_SECONDS.labels(path, outcome.status.value).observe(
+            time.perf_counter() - started
+        )
         log.info(
             "casino call answered",
             extra={
@@ -168,6 +181,7 @@ class CasinoClient:
 
 
 def _log_retry(state: RetryCallState, context: dict[str, Any]) -> None:
+    metrics.CASINO_CALL_RETRIES.labels(context["path"]).inc()
     failure = state.outcome.exception() if state.outcome else None
     log.warning(
         "retrying casino call",

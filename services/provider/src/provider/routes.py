@@ -72,7 +72,9 @@ async def simulate_round(
 
 
 @router.get("/provider/health")
+@router.get("/health")
 async def health() -> ProviderHealth:
+    """Alive: the contract's /provider/health, and /health like every other service."""
     return ProviderHealth()
 
 

@@ -1,0 +1,74 @@
+"""The provider's Prometheus metrics, served on GET /metrics.
+
+- `provider_http_requests_total` / `provider_http_request_seconds`: our own endpoints, by
+  method, route template and status.
+- `provider_casino_call_seconds`: each attempt at a casino wallet callback, by path and
+  what we learnt (accepted, rejected, unknown).
+- `provider_casino_call_retries_total`: retries of transient failures, by path.
+- `provider_casino_outcomes_total`: final outcomes of wallet callbacks, by path, status and
+  the casino's code.
+"""
+
+import time
+
+from fastapi import APIRouter, Response
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+HTTP_REQUESTS = Counter(
+    "provider_http_requests_total", "HTTP requests answered.", ["method", "route", "status"]
+)
+HTTP_SECONDS = Histogram(
+    "provider_http_request_seconds", "Time to answer an HTTP request.", ["method", "route"]
+)
+CASINO_CALL_SECONDS = Histogram(
+    "provider_casino_call_seconds",
+    "One attempt at a casino wallet callback, request to answer.",
+    ["path", "status"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+CASINO_CALL_RETRIES = Counter(
+    "provider_casino_call_retries_total",
+    "Wallet callbacks retried after a transient failure.",
+    ["path"],
+)
+CASINO_OUTCOMES = Counter(
+    "provider_casino_outcomes_total",
+    "Final outcomes of wallet callbacks, by path, status and the casino's code.",
+    ["path", "status", "code"],
+)
+
+router = APIRouter()
+
+
+@router.get("/metrics", response_class=Response)
+async def metrics() -> Response:
+    """Prometheus metrics of this provider process, in the text exposition format."""
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+class HttpMetricsMiddleware:
+    """Counts and times every HTTP request by its route template."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_noting_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_noting_status)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
+            HTTP_SECONDS.labels(scope["method"], route).observe(time.perf_counter() - started)
