@@ -7,7 +7,9 @@ casino's final answer once it has one; the casino's ledger is the authority on m
 They agree when, for each provider round:
 
 - `round_not_final` / `call_not_final`: the round is closed and no call is still pending;
-- `missing_in_casino`: every call the provider heard decided has its casino row;
+- `missing_in_casino`: every call the provider heard decided has its casino row (a
+  refusal that is not a decision, such as INVALID_SESSION, is not recorded by the
+  casino, SPEC "Idempotency", and must have no row: it moved nothing);
 - `decision_differs`: with the same type, outcome, error code and (bets and payouts)
   amount;
 - `unknown_call_applied`: a call whose outcome the provider never heard left no money
@@ -27,8 +29,16 @@ from sqlalchemy.engine import Row
 
 from casino.audit.findings import AuditReport, Violation
 from casino.audit.readonly import read_only_engine
+from contracts.errors import ErrorCode
 
 Record = Row[Any]
+# The business rejections SPEC calls decisions: the casino records them.
+RECORDED_REJECTIONS = {
+    ErrorCode.INSUFFICIENT_FUNDS,
+    ErrorCode.ROLLBACK_NOT_ALLOWED,
+    ErrorCode.CANNOT_ROLLBACK_PAYOUT,
+    ErrorCode.TRANSACTION_ROLLED_BACK,
+}
 CASINO_TYPE = {"bet": "debit", "payout": "credit", "rollback": "rollback"}
 
 PROVIDER_CALLS = """
@@ -111,6 +121,8 @@ def _disagreements(call: Record, ledger: _Ledger) -> list[Violation]:
             return [Violation("unknown_call_applied", subject, detail)]
         return []
     if row is None:
+        if call.status == "rejected" and call.error_code not in RECORDED_REJECTIONS:
+            return []
         return [Violation("missing_in_casino", subject, f"{what} ({call.status})")]
     expected = (CASINO_TYPE[call.type], call.status, call.error_code)
     found = (row.type, row.outcome, row.error_code)
