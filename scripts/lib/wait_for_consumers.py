@@ -1,13 +1,18 @@
 """Wait until each named RabbitMQ queue has a consumer: the casino's consumers are up.
 
-Usage: python wait_for_consumers.py AMQP_URL QUEUE [QUEUE ...]
+Usage: python wait_for_consumers.py AMQP_URL [QUEUE ...]
+Without queues it waits for the wallet and lobby queues the services use (WALLET_QUEUE
+and LOBBY_QUEUE from the environment, else the defaults in contracts.topology).
 """
 
 import asyncio
+import os
 import sys
 import time
 
 import aio_pika
+
+from contracts.topology import LOBBY_QUEUE, WALLET_QUEUE
 
 TIMEOUT_SECONDS = 60
 
@@ -35,4 +40,8 @@ async def wait(url: str, queues: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(wait(sys.argv[1], sys.argv[2:]))
+    queues = sys.argv[2:] or [
+        os.environ.get("WALLET_QUEUE", WALLET_QUEUE),
+        os.environ.get("LOBBY_QUEUE", LOBBY_QUEUE),
+    ]
+    asyncio.run(wait(sys.argv[1], queues))
