@@ -16,7 +16,7 @@ import asyncpg
 from casino.audit import AuditReport, audit
 from tests.support.infrastructure import plain_url
 
-SETTLE_WITHIN_SECONDS = 90.0
+SETTLE_WITHIN_SECONDS = 60.0
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ A call's row is written with a fresh transactionId and status `pending`, and com
 *before* the call is sent: if we crash mid-call, the row still names the transactionId
 that may have moved money, so it is never forgotten (a `pending` row is exactly that).
 Once the casino has answered, or the retries are spent, the row gets the outcome, the
-casino's last reply and the number of attempts.
+casino's last reply and the number of attempts. Those writes, and closing a round, are
+retried through a database outage (`provider.settling`).
 """
 
 import uuid
@@ -16,6 +17,7 @@ from provider.database import SessionFactory
 from provider.kinds import BetType, RoundStatus
 from provider.models import Bet, GameRound, PlayerSession
 from provider.outcomes import CallOutcome
+from provider.settling import through_outage
 
 
 async def open_round(sessions: SessionFactory, session: PlayerSession) -> GameRound:
@@ -27,13 +29,16 @@ async def open_round(sessions: SessionFactory, session: PlayerSession) -> GameRo
 
 
 async def close_round(sessions: SessionFactory, round_id: uuid.UUID) -> None:
-    async with sessions() as db:
-        await db.execute(
-            update(GameRound)
-            .where(GameRound.id == round_id)
-            .values(status=RoundStatus.CLOSED.value, closed_at=datetime.now(UTC))
-        )
-        await db.commit()
+    async def close() -> None:
+        async with sessions() as db:
+            await db.execute(
+                update(GameRound)
+                .where(GameRound.id == round_id)
+                .values(status=RoundStatus.CLOSED.value, closed_at=datetime.now(UTC))
+            )
+            await db.commit()
+
+    await through_outage(close, f"close round {round_id}")
 
 
 async def record_call(
@@ -60,16 +65,19 @@ async def record_call(
 
 
 async def record_outcome(sessions: SessionFactory, bet: Bet, outcome: CallOutcome) -> None:
-    async with sessions() as db:
-        await db.execute(
-            update(Bet)
-            .where(Bet.id == bet.id)
-            .values(
-                status=outcome.status.value,
-                error_code=outcome.code,
-                casino_reply=outcome.reply,
-                balance_after=outcome.balance,
-                attempts=outcome.attempts,
+    async def record() -> None:
+        async with sessions() as db:
+            await db.execute(
+                update(Bet)
+                .where(Bet.id == bet.id)
+                .values(
+                    status=outcome.status.value,
+                    error_code=outcome.code,
+                    casino_reply=outcome.reply,
+                    balance_after=outcome.balance,
+                    attempts=outcome.attempts,
+                )
             )
-        )
-        await db.commit()
+            await db.commit()
+
+    await through_outage(record, f"outcome of {bet.transaction_id}")

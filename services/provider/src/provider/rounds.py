@@ -52,8 +52,11 @@ async def play_round(
         session = await find_session(db, casino, request.session_token, game)
     game_round = await open_round(table.sessions, session)
     play = _Play(table, game_round, request.session_token, correlation_id)
-    results = [await play.step(action) for action in request.actions]
-    await close_round(table.sessions, game_round.id)
+    try:
+        results = [await play.step(action) for action in request.actions]
+    finally:
+        # Even a round cut short (our database failing before a call was sent) is over.
+        await close_round(table.sessions, game_round.id)
     return ProviderSimulateReply(
         round_id=str(game_round.id), results=results, final_balance=play.balance
     )
