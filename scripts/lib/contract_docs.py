@@ -1,5 +1,6 @@
 """The contract documents, generated from the code: the AsyncAPI document of the queue
-contracts and the OpenAPI documents of the gateway and the provider.
+contracts, the OpenAPI documents of the gateway and the provider, and the RabbitMQ
+topology in the broker's definitions format.
 
 `scripts/docs` writes them under docs/; tests/unit/test_contract_docs.py regenerates them
 and compares, so the committed files stay true to the code.
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from casino.asyncapi import asyncapi_document
+from contracts import topology
 from gateway.app import create_app as create_gateway
 from gateway.settings import GatewaySettings
 from provider.app import create_app as create_provider
@@ -28,6 +30,7 @@ def documents() -> dict[str, dict[str, Any]]:
         "docs/asyncapi.json": asyncapi_document(),
         "docs/openapi/gateway.json": gateway.openapi(),
         "docs/openapi/provider.json": provider.openapi(),
+        "deploy/rabbitmq/definitions.json": topology.definitions(),
     }
 
 

@@ -67,3 +67,46 @@ def dead_letter_queue(command_queue_name: str) -> QueueSpec:
         dead_letter_routing_key(command_queue_name),
         {"x-message-ttl": DEAD_LETTER_RETENTION_MS},
     )
+
+
+def definitions(command_queues: tuple[str, ...] = (WALLET_QUEUE, LOBBY_QUEUE)) -> dict[str, Any]:
+    """The topology in RabbitMQ's definitions format (deploy/rabbitmq/definitions.json), for
+    operators to read or import. The services still declare it themselves at start-up."""
+    queues = [
+        spec for name in command_queues for spec in (command_queue(name), dead_letter_queue(name))
+    ]
+    return {
+        "vhosts": [{"name": "/"}],
+        "exchanges": [
+            {
+                "name": DEAD_LETTER_EXCHANGE,
+                "vhost": "/",
+                "type": DEAD_LETTER_EXCHANGE_TYPE,
+                "durable": True,
+                "auto_delete": False,
+                "internal": False,
+                "arguments": {},
+            }
+        ],
+        "queues": [
+            {
+                "name": spec.name,
+                "vhost": "/",
+                "durable": spec.durable,
+                "auto_delete": False,
+                "arguments": {"x-queue-type": "classic", **spec.arguments},
+            }
+            for spec in queues
+        ],
+        "bindings": [
+            {
+                "source": DEAD_LETTER_EXCHANGE,
+                "vhost": "/",
+                "destination": dead_letter_routing_key(name),
+                "destination_type": "queue",
+                "routing_key": dead_letter_routing_key(name),
+                "arguments": {},
+            }
+            for name in command_queues
+        ],
+    }
