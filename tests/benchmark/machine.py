@@ -1,0 +1,84 @@
+"""The machine the figures come from: its size, its versions, how busy it was, and the
+memory of each service process.
+
+Figures taken while something else runs (another engineer's test suite on this 2-core
+machine) are distorted; the benchmark records the load average and any pytest processes
+before each measurement, and can wait for a quiet machine first (`--wait-quiet`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+QUIET_LOAD = 0.5
+
+
+def rss_kib(pid: int) -> int | None:
+    """VmRSS of process `pid` in KiB (None if it is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match.group(1)) if match else None
+
+
+def rss_of(pids: dict[str, int]) -> dict[str, int | None]:
+    return {name: rss_kib(pid) for name, pid in pids.items()}
+
+
+def other_pytests() -> list[str]:
+    """Command lines of running pytest processes (not this one)."""
+    found = subprocess.run(["pgrep", "-af", "pytest"], capture_output=True, text=True)
+    own = {str(os.getpid()), str(os.getppid())}
+    return [line for line in found.stdout.splitlines() if line.split(" ", 1)[0] not in own]
+
+
+def load_state() -> dict[str, Any]:
+    load1, load5, _ = os.getloadavg()
+    pytests = other_pytests()
+    return {
+        "load_1m": round(load1, 2),
+        "load_5m": round(load5, 2),
+        "pytest_processes": len(pytests),
+        "quiet": load1 < QUIET_LOAD and not pytests,
+    }
+
+
+def wait_quiet(within_s: float, poll_s: float = 10.0) -> dict[str, Any]:
+    """Wait up to `within_s` for a quiet machine; the state it was in when we stopped."""
+    deadline = time.monotonic() + within_s
+    state = load_state()
+    while not state["quiet"] and time.monotonic() < deadline:
+        time.sleep(poll_s)
+        state = load_state()
+    return state
+
+
+def _first_line(command: list[str]) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    return (
+        (done.stdout or done.stderr).strip().splitlines()[0] if done.returncode == 0 else "unknown"
+    )
+
+
+def describe(admin_url: str) -> dict[str, Any]:
+    """nproc, memory, CPU model and the PostgreSQL and RabbitMQ versions."""
+    meminfo = Path("/proc/meminfo").read_text()
+    total = re.search(r"^MemTotal:\s+(\d+) kB", meminfo, re.MULTILINE)
+    cpu = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.MULTILINE)
+    return {
+        "nproc": os.cpu_count(),
+        "memory_mib": int(total.group(1)) // 1024 if total else None,
+        "cpu": cpu.group(1) if cpu else "unknown",
+        "postgresql": _first_line(["psql", admin_url, "-Atc", "SHOW server_version"]),
+        "rabbitmq": _first_line(["rabbitmqctl", "version"]),
+    }

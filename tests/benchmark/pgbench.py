@@ -1,0 +1,145 @@
+"""Baseline 1: pgbench running the SQL of one debit, one transaction per operation.
+
+The script does what `casino.wallet.debit` does (read from casino/ledger.py and
+wallet.py), statement for statement, against a scratch database with the casino's
+schema (migrated, so the same indexes and constraints) and funded sessions:
+
+1. lock the wallet row through the session join (`SELECT … FOR UPDATE OF w`);
+2. look the idempotency key up (`SELECT` the whole ledger row, as the ORM does);
+3. take the bet's advisory lock (`pg_advisory_xact_lock(hashtextextended(…))`);
+4. check for a tombstone (`SELECT EXISTS …`);
+5. the conditional `UPDATE casino_wallets … WHERE balance >= amount RETURNING balance`;
+6. `INSERT` the ledger row with its JSONB reply; then COMMIT.
+
+Prepared statements (`-M prepared`), as asyncpg uses. What the worker does besides the
+SQL (the pool's pre-ping, SQLAlchemy, JSON, AMQP) is exactly what this baseline leaves
+out: it is the database's bound for our design of one transaction per debit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from tests.benchmark.world import create_sessions
+from tests.support import infrastructure as infra
+
+TOKEN_PREFIX = "pgb-"
+
+# Variables come from pgbench (`:w`, `:tx`, `:client_id`) and from `\gset` of step 1.
+# No literal contains a colon: pgbench would read `:name` in it as a variable.
+DEBIT_SCRIPT = r"""
+\set w random(1, :wallets)
+\set tx random(1, 1000000000000000)
+BEGIN;
+SELECT s.id AS session_id, s.wallet_id, s.status, g.provider_id, w.currency,
+       w.balance AS balance_before
+  FROM casino_game_sessions s
+  JOIN casino_games g ON g.id = s.game_id
+  JOIN casino_wallets w ON w.id = s.wallet_id
+ WHERE s.token = 'pgb-' || (:w)::text
+   FOR UPDATE OF w \gset
+SELECT id, provider_id, transaction_id, type, outcome, error_code, session_id, wallet_id,
+       round_id, amount, original_transaction_id, original_id, related_transaction_id,
+       is_tombstone, fingerprint, reply, balance_after, created_at
+  FROM casino_transactions
+ WHERE provider_id = (:provider_id)::uuid
+   AND transaction_id = 'pgb-' || (:client_id)::text || '-' || (:tx)::text;
+SELECT pg_advisory_xact_lock(hashtextextended(
+         (:provider_id)::text || chr(58) || 'pgb-' || (:client_id)::text || '-' || (:tx)::text, 0));
+SELECT EXISTS (SELECT 1 FROM casino_transactions
+                WHERE provider_id = (:provider_id)::uuid
+                  AND original_transaction_id = 'pgb-' || (:client_id)::text || '-' || (:tx)::text
+                  AND is_tombstone);
+UPDATE casino_wallets SET balance = balance - 1
+ WHERE id = (:wallet_id)::uuid AND balance >= 1
+RETURNING balance AS balance_after \gset
+INSERT INTO casino_transactions
+  (id, provider_id, transaction_id, type, outcome, error_code, session_id, wallet_id,
+   round_id, amount, original_transaction_id, original_id, related_transaction_id,
+   is_tombstone, fingerprint, reply, balance_after)
+VALUES
+  (gen_random_uuid(), (:provider_id)::uuid,
+   'pgb-' || (:client_id)::text || '-' || (:tx)::text, 'debit', 'accepted', NULL,
+   (:session_id)::uuid, (:wallet_id)::uuid, 'pgb-round-' || (:tx)::text, 1, NULL, NULL, NULL,
+   false, md5((:tx)::text) || md5((:client_id)::text),
+   jsonb_build_object('result', jsonb_build_object(
+     'success', true,
+     'transactionId', 'pgb-' || (:client_id)::text || '-' || (:tx)::text,
+     'balance', (:balance_after)::bigint, 'currency', 'USD')),
+   (:balance_after)::bigint);
+COMMIT;
+"""
+
+_TPS = re.compile(r"^tps = ([0-9.]+)", re.MULTILINE)
+_LATENCY = re.compile(r"^latency average = ([0-9.]+) ms", re.MULTILINE)
+_FAILED = re.compile(r"^number of failed transactions: (\d+)", re.MULTILINE)
+
+
+def parse_pgbench(output: str) -> dict[str, float]:
+    """tps, average latency and failed transactions from pgbench's summary."""
+    tps = _TPS.search(output)
+    if tps is None:
+        raise RuntimeError(f"pgbench printed no tps:\n{output[-2000:]}")
+    latency = _LATENCY.search(output)
+    failed = _FAILED.search(output)
+    return {
+        "tps": round(float(tps.group(1)), 1),
+        "latency_avg_ms": float(latency.group(1)) if latency else 0.0,
+        "failed_transactions": float(failed.group(1)) if failed else 0.0,
+    }
+
+
+async def prepare_database(admin_url: str, run_id: str, wallets: int) -> str:
+    """A scratch database with the casino's schema and `wallets` funded sessions."""
+    from casino.database import migrate
+
+    name = f"casino_pgbench_{run_id}"
+    await infra.create_database(admin_url, name)
+    url = infra.database_url(admin_url, name)
+    await asyncio.to_thread(migrate, url)
+    await create_sessions(url, wallets, TOKEN_PREFIX)
+    return name
+
+
+def run_pgbench(
+    admin_url: str, database: str, *, wallets: int, clients: int, duration_s: int
+) -> dict[str, Any]:
+    """Run the debit script with `clients` connections, picking among `wallets` wallets."""
+    parts = urlsplit(admin_url)
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write(DEBIT_SCRIPT)
+    command = [
+        "pgbench",
+        "--no-vacuum",
+        "--protocol=prepared",
+        f"--client={clients}",
+        f"--jobs={min(clients, 2)}",
+        f"--time={duration_s}",
+        f"--define=wallets={wallets}",
+        f"--file={script.name}",
+        f"--host={parts.hostname or '127.0.0.1'}",
+        f"--port={parts.port or 5432}",
+        f"--username={parts.username or 'postgres'}",
+        database,
+    ]
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=duration_s + 120, check=False
+        )
+    finally:
+        Path(script.name).unlink(missing_ok=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"pgbench failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return {
+        "wallets": wallets,
+        "clients": clients,
+        "duration_s": duration_s,
+        **parse_pgbench(done.stdout),
+        "command": " ".join([*command[:-1], "<scratch database>"]),
+    }
