@@ -1,0 +1,83 @@
+"""Poison messages over a real RabbitMQ: a command that fails once is tried again; one
+that fails again after redelivery is dead-lettered to `<queue>.dead`, not requeued for
+ever, and a command nobody consumed before its expiry lands there too."""
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import aio_pika
+import pytest
+import pytest_asyncio
+from faststream.middlewares import AckPolicy
+from faststream.rabbit import RabbitBroker
+from faststream.rabbit.annotations import RabbitMessage
+
+from casino.dead_letter import DeadLetterRepeatedFailures
+from casino.lobby.handlers import raw_body
+from casino.queues import command_queue, declare_dead_letters
+from contracts import topology
+
+pytestmark = pytest.mark.integration
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def queue(amqp_url: str, unique: str) -> AsyncIterator[str]:
+    name = f"casino.poison.it-{unique}"
+    yield name
+    async with await aio_pika.connect(amqp_url) as connection:
+        channel = await connection.channel()
+        await channel.queue_delete(name)
+        await channel.queue_delete(topology.dead_letter_routing_key(name))
+
+
+async def dead_letter(amqp_url: str, queue: str) -> aio_pika.abc.AbstractIncomingMessage | None:
+    async with await aio_pika.connect(amqp_url) as connection:
+        channel = await connection.channel()
+        dead = await channel.get_queue(topology.dead_letter_routing_key(queue))
+        for _ in range(50):
+            message = await dead.get(fail=False, no_ack=True)
+            if message is not None:
+                return message
+            await asyncio.sleep(0.1)
+    return None
+
+
+async def test_a_command_failing_again_after_redelivery_is_dead_lettered(
+    amqp_url: str, queue: str
+) -> None:
+    attempts: list[bool] = []
+    broker = RabbitBroker(amqp_url, middlewares=[DeadLetterRepeatedFailures], logger=None)
+
+    # As the wallet worker and the lobby subscribe: requeue on a first error.
+    @broker.subscriber(command_queue(queue), decoder=raw_body, ack_policy=AckPolicy.NACK_ON_ERROR)
+    async def always_fails(message: RabbitMessage) -> None:
+        attempts.append(bool(message.raw_message.redelivered))
+        raise RuntimeError("cannot publish the reply")
+
+    async with broker:
+        await broker.connect()
+        await declare_dead_letters(broker, queue)
+        await broker.start()
+        await broker.publish(b"poison", queue=queue, correlation_id="poison-1")
+        dead = await dead_letter(amqp_url, queue)
+
+    assert attempts == [False, True]
+    assert dead is not None
+    assert dead.body == b"poison"
+    assert dead.correlation_id == "poison-1"
+    [death] = dead.headers["x-death"]  # type: ignore[misc]
+    assert death["reason"] == "rejected"  # type: ignore[index]
+
+
+async def test_an_expired_command_is_kept_as_a_dead_letter(amqp_url: str, queue: str) -> None:
+    broker = RabbitBroker(amqp_url, logger=None)
+    async with broker:
+        await broker.connect()
+        await broker.declare_queue(command_queue(queue))
+        await declare_dead_letters(broker, queue)
+        await broker.publish(b"late", queue=queue, expiration=0.05)
+        dead = await dead_letter(amqp_url, queue)
+
+    assert dead is not None
+    assert dead.body == b"late"
+    assert dead.headers["x-death"][0]["reason"] == "expired"  # type: ignore[index]
