@@ -34,7 +34,7 @@ SELECT id, opening_balance, balance FROM casino_wallets
 WHERE balance < 0 OR opening_balance < 0
 """
 REPEATED_TRANSACTION_IDS = """
-SELECT transaction_id, count(*) AS copies, sum(amount) AS amounts
+SELECT transaction_id, count(*) AS copies, sum(amount)::bigint AS amounts
 FROM casino_transactions GROUP BY provider_id, transaction_id HAVING count(*) > 1
 """
 REFUNDS_WITHOUT_THEIR_BET = """
