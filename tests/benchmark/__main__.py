@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import sys
+import time
 import uuid
 from functools import partial
 from pathlib import Path
@@ -120,7 +121,12 @@ def measure_all(
     result["rss_kib"] = {"start": machine.rss_of(system.pids)}
     result["load_before_run"] = machine.load_state()
     say(f"measuring: {rate:g} ops/s for {args.duration:g} s")
+    cpu_before, began = machine.cpu_of(system.pids), time.monotonic()
     result["run"] = measure_step(target, rate, args.duration, seed=args.seed, label="run")
+    # Over the whole call, generator start-up (idle services) included: a slight underestimate.
+    result["run"]["service_cpu_share_of_one_core"] = machine.cpu_shares(
+        cpu_before, machine.cpu_of(system.pids), time.monotonic() - began
+    )
     result["rss_kib"]["end"] = machine.rss_of(system.pids)
 
 

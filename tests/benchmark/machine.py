@@ -32,6 +32,33 @@ def rss_of(pids: dict[str, int]) -> dict[str, int | None]:
     return {name: rss_kib(pid) for name, pid in pids.items()}
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time process `pid` has used so far (None if it is gone): the
+    difference over a run says which service the time went to."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_of(pids: dict[str, int]) -> dict[str, float | None]:
+    return {name: cpu_seconds(pid) for name, pid in pids.items()}
+
+
+def cpu_shares(
+    before: dict[str, float | None], after: dict[str, float | None], elapsed_s: float
+) -> dict[str, float | None]:
+    """Each process's CPU use over `elapsed_s`, as a share of one core."""
+    shares: dict[str, float | None] = {}
+    for name, start in before.items():
+        end = after.get(name)
+        ok = start is not None and end is not None and elapsed_s > 0
+        shares[name] = round((end - start) / elapsed_s, 2) if ok else None  # type: ignore[operator]
+    return shares
+
+
 def other_pytests() -> list[str]:
     """Command lines of running pytest processes (not this one)."""
     found = subprocess.run(["pgrep", "-af", "pytest"], capture_output=True, text=True)
