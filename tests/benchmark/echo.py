@@ -16,6 +16,7 @@ import asyncio
 import sys
 import time
 import uuid
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,10 @@ async def _round_trips(
     }
 
 
+async def _consumed(amqp_url: str, queue_name: str) -> bool:
+    return await queue_consumers(amqp_url, queue_name) > 0
+
+
 async def echo_baseline(
     amqp_url: str, run_id: str, concurrency: int, duration_s: float, log_dir: Path
 ) -> dict[str, Any]:
@@ -112,9 +117,7 @@ async def echo_baseline(
     )
     worker.start()
     try:
-        await wait_until(
-            lambda: queue_consumers(amqp_url, queue_name), "echo worker", process=worker
-        )
+        await wait_until(partial(_consumed, amqp_url, queue_name), "echo worker", process=worker)
         return await _round_trips(amqp_url, queue_name, concurrency, duration_s)
     finally:
         worker.stop()

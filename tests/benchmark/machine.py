@@ -54,8 +54,10 @@ def cpu_shares(
     shares: dict[str, float | None] = {}
     for name, start in before.items():
         end = after.get(name)
-        ok = start is not None and end is not None and elapsed_s > 0
-        shares[name] = round((end - start) / elapsed_s, 2) if ok else None  # type: ignore[operator]
+        if start is None or end is None or elapsed_s <= 0:
+            shares[name] = None
+        else:
+            shares[name] = round((end - start) / elapsed_s, 2)
     return shares
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from tests.support import infrastructure as infra
@@ -76,7 +77,7 @@ async def start_system(
             worker.start()
             system.processes.append(worker)
             await wait_until(
-                lambda n=index: _consumers_above(amqp_url, env["WALLET_QUEUE"], n),
+                partial(_consumers_above, amqp_url, env["WALLET_QUEUE"], index),
                 "the wallet worker",
                 process=worker,
             )
