@@ -12,6 +12,7 @@ import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert
 
 from provider.database import SessionFactory
 from provider.kinds import BetType, RoundStatus
@@ -49,19 +50,28 @@ async def record_call(
     related: Bet | None = None,
     reason: str | None = None,
 ) -> Bet:
-    """A committed, pending row for a call about to be made, with its own transactionId."""
-    async with sessions() as db:
-        bet = Bet(
-            round_id=round_id,
-            type=bet_type.value,
-            transaction_id=f"{bet_type.value}-{uuid.uuid4()}",
-            amount=amount,
-            related_bet_id=related.id if related else None,
-            reason=reason,
-        )
-        db.add(bet)
-        await db.commit()
-        return bet
+    """A committed, pending row for a call about to be made, with its own transactionId.
+
+    The ids are chosen once and the insert is idempotent, so it is retried through a
+    database outage: a commit whose answer was lost must not leave a pending row behind
+    for a call that is then never sent."""
+    values = {
+        "id": uuid.uuid4(),
+        "round_id": round_id,
+        "type": bet_type.value,
+        "transaction_id": f"{bet_type.value}-{uuid.uuid4()}",
+        "amount": amount,
+        "related_bet_id": related.id if related else None,
+        "reason": reason,
+    }
+
+    async def write() -> None:
+        async with sessions() as db:
+            await db.execute(insert(Bet).values(**values).on_conflict_do_nothing())
+            await db.commit()
+
+    await through_outage(write, f"call {values['transaction_id']}")
+    return Bet(**values)
 
 
 async def record_outcome(sessions: SessionFactory, bet: Bet, outcome: CallOutcome) -> None:
