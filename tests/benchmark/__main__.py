@@ -93,8 +93,10 @@ def measure_all(
     tokens = asyncio.run(create_sessions(system.casino_database_url, wallets, f"bench-{run_id}-"))
     target = Target(system.gateway_url, system.secret, tokens, args.max_outstanding, args.processes)
     if args.warmup > 0:
-        say(f"warming up: {args.warmup:g} s at {max(args.rate / 4, 10):g} ops/s")
-        measure_step(target, max(args.rate / 4, 10), args.warmup, seed=args.seed, label="warm")
+        # Gentle: connections and pools open, caches fill, without a backlog to start from.
+        gentle = max((args.find_max_start if args.find_max else args.rate) / 4, 10)
+        say(f"warming up: {args.warmup:g} s at {gentle:g} ops/s")
+        measure_step(target, gentle, args.warmup, seed=args.seed, label="warm")
     rate = args.rate
     if args.find_max:
         say("finding the max sustainable rate")
