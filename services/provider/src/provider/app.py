@@ -50,7 +50,7 @@ def create_app(
             finally:
                 await engine.dispose()
 
-    app = FastAPI(title="game-provider", lifespan=lifespan, openapi_url=None)
+    app = FastAPI(title="game-provider", lifespan=lifespan)
     app.state.settings = settings
     app.include_router(router)
     app.include_router(metrics_router)
