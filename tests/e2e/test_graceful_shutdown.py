@@ -16,6 +16,7 @@ import pytest
 from tests.e2e.conftest import CasinoSystem
 from tests.support.callbacks import WalletCallbacks, new_id
 from tests.support.casino_world import CasinoWorld, Session
+from tests.support.faults import pid_of_local_port, wait_for_waiters_on, wallet_lock_held
 
 pytestmark = pytest.mark.e2e
 
@@ -65,8 +66,11 @@ async def test_sigterm_under_load_loses_nothing_and_applies_nothing_twice(
 ) -> None:
     while len(casino_system.running_workers()) < 2:
         await casino_system.start_worker()
-    stopping, staying = casino_system.running_workers()[:2]
     game = await world.game()
+    # One debit is held inside a worker's transaction (its wallet locked) when that worker
+    # is told to stop, so the drain has something to finish for certain.
+    held = await world.session(await world.player(OPENING_BALANCE), game)
+    held_tx = new_id("bet")
     sessions = [
         await world.session(await world.player(OPENING_BALANCE), game) for _ in range(PLAYERS)
     ]
@@ -86,9 +90,20 @@ async def test_sigterm_under_load_loses_nothing_and_applies_nothing_twice(
 
     load = [asyncio.create_task(one(*debit)) for debit in debits]
     await progress.reached.wait()
-    stopping.signal(signal.SIGTERM)
+    async with wallet_lock_held(world.pool, held.player.wallet_id) as blocker:
+        held_debit = asyncio.create_task(debit_until_decided(callbacks, held, held_tx, 5))
+        [port] = await wait_for_waiters_on(world.pool, blocker)
+        [stopping] = [
+            w
+            for w in casino_system.running_workers()
+            if w.process.pid == pid_of_local_port(port)  # type: ignore[union-attr]
+        ]
+        [staying] = [w for w in casino_system.running_workers() if w is not stopping]
+        stopping.signal(signal.SIGTERM)
+        await asyncio.sleep(0.5)  # it is draining now, still holding the held debit
     exit_code = await asyncio.to_thread(stopping.process.wait, 30)  # type: ignore[union-attr]
     results = await asyncio.gather(*load)
+    held_result = await held_debit
 
     # It stopped cleanly, after finishing (committing, answering, acking) what it held.
     assert exit_code == 0, stopping.log_tail()
@@ -97,6 +112,9 @@ async def test_sigterm_under_load_loses_nothing_and_applies_nothing_twice(
     assert "wallet worker stopped" in stopped_log
     assert answered_after_stopping(stopped_log) > 0
     # Nothing lost, nothing twice.
+    assert held_result.status_code == 200
+    assert await world.rows_for(held_tx) == 1
+    assert await world.balance(held.player) == OPENING_BALANCE - 5
     assert [response.status_code for response in results] == [200] * len(debits)
     for (_, tx, _), response in zip(debits, results, strict=True):
         assert response.json()["transactionId"] == tx

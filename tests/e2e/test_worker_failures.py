@@ -6,33 +6,24 @@ worker's debit then waits inside its database transaction, where the test hurts 
 """
 
 import asyncio
-import contextlib
 import signal
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 import httpx
 import pytest
 
 from tests.e2e.conftest import RPC_TIMEOUT_SECONDS, CasinoSystem
 from tests.support.callbacks import WalletCallbacks, new_id
-from tests.support.casino_world import CasinoWorld, Player, Session
+from tests.support.casino_world import CasinoWorld, Session
 from tests.support.faults import (
     close_broker_connections_of,
     pid_of_local_port,
-    wait_for_lock_waiters,
+    wait_for_waiters_on,
+    wallet_lock_held,
 )
 from tests.support.processes import ServiceProcess
 
 pytestmark = pytest.mark.e2e
-
-
-@contextlib.asynccontextmanager
-async def wallet_lock_held(world: CasinoWorld, player: Player) -> AsyncIterator[None]:
-    async with world.pool.acquire() as blocker, blocker.transaction():
-        await blocker.execute(
-            "SELECT balance FROM casino_wallets WHERE id = $1 FOR UPDATE", player.wallet_id
-        )
-        yield
 
 
 async def debit_caught_mid_command(
@@ -47,9 +38,9 @@ async def debit_caught_mid_command(
     player = await world.player(1_000)
     session = await world.session(player, await world.game())
     tx = new_id("bet")
-    async with wallet_lock_held(world, player):
+    async with wallet_lock_held(world.pool, player.wallet_id) as blocker:
         pending = asyncio.create_task(callbacks.debit(session.token, 300, tx=tx))
-        [port] = await wait_for_lock_waiters(world.pool, 1)
+        [port] = await wait_for_waiters_on(world.pool, blocker)
         pid = pid_of_local_port(port)
         [caught] = [
             w for w in casino_system.running_workers() if w.process and w.process.pid == pid

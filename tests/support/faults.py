@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import subprocess
 import time
+from collections.abc import AsyncIterator
 
 import asyncpg
 
@@ -21,25 +23,34 @@ def pid_of_local_port(port: int) -> int | None:
     return int(found.group(1)) if found else None
 
 
-async def lock_waiters(pool: asyncpg.Pool) -> list[asyncpg.Record]:
-    """Backends of this database waiting on a row lock, with their client ports."""
-    return list(
-        await pool.fetch(
-            "SELECT pid, client_port FROM pg_stat_activity"
-            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+@contextlib.asynccontextmanager
+async def wallet_lock_held(pool: asyncpg.Pool, wallet_id: object) -> AsyncIterator[int]:
+    """Hold a wallet's row lock, as a stuck transaction would; yields our backend's pid.
+
+    A worker's command on that wallet then waits inside its transaction, where a test can
+    hurt the worker; the lock is released when the block ends, whatever happened."""
+    async with pool.acquire() as blocker, blocker.transaction():
+        await blocker.execute(
+            "SELECT balance FROM casino_wallets WHERE id = $1 FOR UPDATE", wallet_id
         )
-    )
+        yield int(await blocker.fetchval("SELECT pg_backend_pid()"))
 
 
-async def wait_for_lock_waiters(pool: asyncpg.Pool, count: int, within: float = 10) -> list[int]:
-    """Wait until `count` backends wait on a lock; their client ports."""
+async def wait_for_waiters_on(
+    pool: asyncpg.Pool, blocker_pid: int, count: int = 1, within: float = 10
+) -> list[int]:
+    """Wait until `count` backends wait on a lock that `blocker_pid` holds; their client
+    ports (other lock waits in the database are not counted)."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        waiters = await lock_waiters(pool)
+        waiters = await pool.fetch(
+            "SELECT client_port FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))",
+            blocker_pid,
+        )
         if len(waiters) >= count:
             return [int(w["client_port"]) for w in waiters]
         await asyncio.sleep(0.05)
-    raise TimeoutError(f"fewer than {count} backends waited on a lock within {within}s")
+    raise TimeoutError(f"fewer than {count} backends waited on {blocker_pid} within {within}s")
 
 
 def close_broker_connections_of(pid: int) -> int:
