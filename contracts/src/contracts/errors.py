@@ -36,6 +36,7 @@ class ErrorCode(StrEnum):
     PROVIDER_DISABLED = "PROVIDER_DISABLED"
     CASINO_NOT_FOUND = "CASINO_NOT_FOUND"
     ROUND_NOT_FOUND = "ROUND_NOT_FOUND"
+    ROUND_INTERRUPTED = "ROUND_INTERRUPTED"
     WALLET_UNAVAILABLE = "WALLET_UNAVAILABLE"
     PROVIDER_UNAVAILABLE = "PROVIDER_UNAVAILABLE"
     CASINO_UNAVAILABLE = "CASINO_UNAVAILABLE"
@@ -80,6 +81,10 @@ CATALOGUE: dict[ErrorCode, ErrorKind] = {
     ErrorCode.PROVIDER_DISABLED: ErrorKind(404, False, "The game's provider is disabled"),
     ErrorCode.CASINO_NOT_FOUND: ErrorKind(404, False, "No such casino"),
     ErrorCode.ROUND_NOT_FOUND: ErrorKind(404, False, "No such round"),
+    # Not retryable: sending it again would play another round; look at the balance first.
+    ErrorCode.ROUND_INTERRUPTED: ErrorKind(
+        409, False, "The round was interrupted before it was answered; it is not replayed"
+    ),
     ErrorCode.WALLET_UNAVAILABLE: ErrorKind(
         503, True, "The wallet did not answer in time; retry with the same transactionId"
     ),

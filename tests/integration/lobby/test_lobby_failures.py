@@ -129,7 +129,8 @@ async def test_an_interrupted_round_is_answered_not_played_again(
     async with other_lobby(lobby, unique):
         reply = await lobby.caller.reply(correlation_id)
 
-    assert reply["error"]["code"] == "INTERNAL_ERROR"
+    assert reply["error"]["code"] == "ROUND_INTERRUPTED"
+    assert reply["error"]["retryable"] is False
     assert "not replayed" in reply["error"]["error"]
     assert await _statuses(lobby, player.user_id) == []
     assert await lobby.world.balance(player) == 1_000

@@ -93,7 +93,7 @@ async def _play(
         # The lobby that took it first stopped mid-round: the round may have been played,
         # and playing it again would move the money a second time.
         raise LobbyError(
-            ErrorCode.INTERNAL_ERROR,
+            ErrorCode.ROUND_INTERRUPTED,
             "The round was interrupted and is not replayed; check the balance "
             "before simulating again",
         )

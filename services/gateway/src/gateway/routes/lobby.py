@@ -64,7 +64,12 @@ async def launch_game(raw: RawBodyDep, rpc: RpcDep, settings: SettingsDep) -> JS
     response_model=SimulateRoundReply,
     openapi_extra=json_body(SimulateRoundRequest),
     responses=error_responses(
-        (*_EVERY_LOBBY_CALL, ErrorCode.INVALID_AMOUNT, ErrorCode.FEATURE_DISABLED)
+        (
+            *_EVERY_LOBBY_CALL,
+            ErrorCode.INVALID_AMOUNT,
+            ErrorCode.FEATURE_DISABLED,
+            ErrorCode.ROUND_INTERRUPTED,
+        )
     ),
     dependencies=[Depends(require_simulate_enabled)],
 )
