@@ -4,7 +4,7 @@ import json
 import logging
 
 from gateway.correlation import correlation_id
-from gateway.log import JsonFormatter
+from gateway.log import formatter
 
 
 def test_a_line_carries_the_correlation_id_and_extras() -> None:
@@ -12,7 +12,7 @@ def test_a_line_carries_the_correlation_id_and_extras() -> None:
     record.queue = "casino.wallet"
     token = correlation_id.set("corr-9")
     try:
-        line = json.loads(JsonFormatter().format(record))
+        line = json.loads(formatter().format(record))
     finally:
         correlation_id.reset(token)
 

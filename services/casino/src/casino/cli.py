@@ -13,9 +13,9 @@ from typing import TypeVar
 
 from casino import play_round
 from casino.database import SessionFactory, make_engine, make_session_factory, migrate
-from casino.log import configure_logging
 from casino.seed import DEMO_PROVIDER_CODE, create_player, seed_demo_world
 from casino.settings import CasinoSettings
+from contracts.logs import configure_logging
 from contracts.money import MAX_AMOUNT
 
 T = TypeVar("T")

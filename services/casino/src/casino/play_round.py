@@ -103,7 +103,8 @@ def play(args: argparse.Namespace, user_id: str, game_id: str, api_key: str | No
 
 
 def _is_json(response: httpx.Response) -> bool:
-    return response.headers.get("content-type", "").startswith("application/json")
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.startswith("application/json")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -13,9 +13,9 @@ from typing import Any
 
 import uvicorn
 
+from contracts.logs import configure_logging
 from provider.app import create_app
 from provider.database import make_engine, make_session_factory, migrate
-from provider.log import configure_logging
 from provider.seed import seed
 from provider.settings import ProviderSettings
 
