@@ -71,3 +71,36 @@ class RpcReply(BaseModel):
         if (self.result is None) == (self.error is None):
             raise ValueError("an RPC reply has exactly one of result or error")
         return self
+
+
+# Batching on the wire. Under load the gateway carries the wallet commands that are waiting
+# at the same moment in one message, and the worker answers them in one reply message, so
+# the broker's per-message cost (and the worker's per-transaction commit) is paid once per
+# batch rather than once per command. Each command is still decided on its own.
+
+WALLET_BATCH_TYPE = "wallet.batch"
+"""The AMQP `type` property of a batch message; a message without it is one command."""
+
+
+class BatchedWalletCommand(BaseModel):
+    """One command of a batch, with the correlation id of the HTTP request it came from."""
+
+    correlation_id: str
+    command: WalletCommand
+
+
+class WalletBatch(BaseModel):
+    """Wallet commands to be decided in order, each on its own, and answered together.
+
+    The worker validates each command on its own too: one malformed command gets its own
+    INVALID_REQUEST reply and does not spoil the others.
+    """
+
+    commands: Annotated[list[BatchedWalletCommand], Field(min_length=1)]
+
+
+class WalletBatchReply(BaseModel):
+    """One reply per command of the batch, in the batch's order. A message that is not a
+    batch at all is answered with a single `RpcReply` error instead."""
+
+    replies: list[RpcReply]
