@@ -1,13 +1,19 @@
-"""The wallet worker's translation: message bytes in, exactly one `RpcReply` out.
+"""The wallet worker's translation: message bytes in, exactly one reply out.
 
-An entry point only: it parses the command, makes one call into `casino.wallet`, and maps
-the outcome. Every outcome is a reply value, never an exception: a handler that raised
-would get its message rejected and leave the gateway waiting until its timeout.
+A message is one wallet command (answered with one `RpcReply`) or, when its AMQP type is
+`wallet.batch`, a `WalletBatch` (answered with one `WalletBatchReply`, a reply per
+command in order). Either way the commands go to `casino.wallet.apply` as one batch, so
+they share one database transaction and one commit.
+
+Every outcome is a reply value, never an exception: a handler that raised would get its
+message rejected and leave the gateway waiting until its timeout. A malformed command in
+a batch gets its own INVALID_REQUEST reply; the others are decided as usual.
 """
 
 import logging
 import time
-from typing import TypeAlias
+from dataclasses import dataclass
+from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,74 +26,108 @@ from casino.errors import (
     WalletError,
     WalletUnavailableError,
 )
+from casino.rules import AnyWalletCommand
 from contracts.errors import ErrorBody
 from contracts.money import INVALID_AMOUNT_ERROR
-from contracts.rpc import (
-    CreditCommand,
-    DebitCommand,
-    GetBalanceCommand,
-    RollbackCommand,
-    RpcReply,
-    WalletCommand,
-)
+from contracts.rpc import RpcReply, WalletBatchReply, WalletCommand
 
 log = logging.getLogger(__name__)
 
-AnyWalletCommand: TypeAlias = GetBalanceCommand | DebitCommand | CreditCommand | RollbackCommand
 _COMMAND: TypeAdapter[AnyWalletCommand] = TypeAdapter(WalletCommand)
+# The envelope only; each command in it is validated on its own.
+_BATCH: TypeAdapter[dict[str, list[dict[str, Any]]]] = TypeAdapter(dict[str, list[dict[str, Any]]])
+
+
+@dataclass
+class _Item:
+    """One command of a message, parsed or not, and what it came to."""
+
+    correlation_id: str | None
+    command: AnyWalletCommand | None = None
+    reply: RpcReply | None = None
 
 
 async def answer(sessions: SessionFactory, body: bytes, correlation_id: str | None) -> RpcReply:
-    """The reply to one wallet command message, whatever happens."""
+    """The reply to a message holding one wallet command, whatever happens."""
     started = time.perf_counter()
+    item = _Item(correlation_id)
     try:
-        command = _COMMAND.validate_json(body)
+        item.command = _COMMAND.validate_json(body)
     except ValidationError as error:
-        log.warning("invalid wallet command", extra={"correlation_id": correlation_id})
-        reply = RpcReply(error=_invalid(error))
-        _count("invalid", reply, started)
-        return reply
-    logged = {
-        "correlation_id": correlation_id,
-        "command": command.command,
-        "transaction_id": getattr(command.request, "transaction_id", None),
-    }
-    try:
-        reply = await _apply(sessions, command)
-    except WalletError as error:
-        reply = RpcReply(error=error.body())
-    except (SQLAlchemyError, OSError) as error:
-        log.warning("wallet database failed: %r", error, extra=logged)
-        reply = RpcReply(error=WalletUnavailableError().body())
-    except Exception:
-        log.exception("wallet command failed unexpectedly", extra=logged)
-        reply = RpcReply(error=WalletError().body())
-    outcome = _count(command.command, reply, started)
-    log.info("wallet command answered", extra={**logged, "outcome": outcome})
+        item.reply = RpcReply(error=_invalid(error))
+    [reply] = await _decide_items(sessions, [item], started)
     return reply
 
 
-def _count(command: str, reply: RpcReply, started: float) -> str:
-    """Record the command's outcome code (`ok` or the error code) and duration."""
-    outcome = reply.error.code if reply.error else "ok"
+async def answer_batch(sessions: SessionFactory, body: bytes) -> WalletBatchReply | RpcReply:
+    """The replies to a batch message, in order; a single error if it is not a batch."""
+    started = time.perf_counter()
+    try:
+        commands = _BATCH.validate_json(body)["commands"]
+    except (ValidationError, KeyError):
+        log.warning("invalid wallet batch")
+        return RpcReply(error=InvalidCommandError("not a wallet batch").body())
+    items = [_parse(raw) for raw in commands]
+    return WalletBatchReply(replies=await _decide_items(sessions, items, started))
+
+
+def _parse(raw: dict[str, Any]) -> _Item:
+    correlation_id = raw.get("correlation_id")
+    item = _Item(correlation_id if isinstance(correlation_id, str) else None)
+    try:
+        item.command = _COMMAND.validate_python(raw.get("command"))
+    except ValidationError as error:
+        item.reply = RpcReply(error=_invalid(error))
+    return item
+
+
+async def _decide_items(
+    sessions: SessionFactory, items: list[_Item], started: float
+) -> list[RpcReply]:
+    """Every item's reply, in order: the parsed ones are applied together, as one batch."""
+    parsed = [item for item in items if item.command is not None]
+    if parsed:
+        try:
+            outcomes = await wallet.apply(sessions, [item.command for item in parsed])
+            for item, outcome in zip(parsed, outcomes, strict=True):
+                item.reply = _reply(outcome)
+        except (SQLAlchemyError, OSError) as error:
+            log.warning("wallet database failed: %r", error, extra={"commands": len(parsed)})
+            for item in parsed:
+                item.reply = RpcReply(error=WalletUnavailableError().body())
+        except Exception:
+            log.exception("wallet batch failed unexpectedly", extra={"commands": len(parsed)})
+            for item in parsed:
+                item.reply = RpcReply(error=WalletError().body())
+    return [_account(item, started) for item in items]
+
+
+def _reply(outcome: wallet.Outcome) -> RpcReply:
+    return RpcReply(error=outcome.body()) if isinstance(outcome, WalletError) else outcome
+
+
+def _account(item: _Item, started: float) -> RpcReply:
+    """Log and count the command's outcome code (`ok` or the error code) and duration."""
+    if item.reply is None:
+        raise AssertionError("every command of a message is answered")
+    outcome = item.reply.error.code if item.reply.error else "ok"
+    command = item.command.command if item.command is not None else "invalid"
     metrics.WALLET_OUTCOMES.labels(command=command, code=outcome).inc()
     metrics.COMMANDS.labels(consumer="wallet", command=command, outcome=outcome).inc()
     metrics.COMMAND_SECONDS.labels(consumer="wallet", command=command).observe(
         time.perf_counter() - started
     )
-    return outcome
-
-
-async def _apply(sessions: SessionFactory, command: AnyWalletCommand) -> RpcReply:
-    match command:
-        case GetBalanceCommand(request=request):
-            return await wallet.get_balance(sessions, request)
-        case DebitCommand(request=request):
-            return await wallet.debit(sessions, request)
-        case CreditCommand(request=request):
-            return await wallet.credit(sessions, request)
-        case RollbackCommand(request=request):
-            return await wallet.rollback(sessions, request)
+    logged = {
+        "correlation_id": item.correlation_id,
+        "command": command,
+        "transaction_id": getattr(getattr(item.command, "request", None), "transaction_id", None),
+        "outcome": outcome,
+    }
+    if item.command is None:
+        log.warning("invalid wallet command", extra=logged)
+    else:
+        log.info("wallet command answered", extra=logged)
+    return item.reply
 
 
 def _invalid(error: ValidationError) -> ErrorBody:

@@ -1,217 +1,279 @@
-"""The ledger's reads and writes, used by the wallet rules inside one database transaction.
+"""The ledger's SQL for one batch of wallet commands: lock and read a `Book`, write it back.
 
-Nothing here decides anything: `casino.wallet` does. This module knows the SQL: which
-rows to lock, how a request's fingerprint is made, how balance moves are done by the
-database (`balance = balance - :amount WHERE balance >= :amount`), and how a decision is
-appended with the reply it was answered with.
+Nothing here decides anything (`casino.rules` does). The statements are set-based, so a
+batch costs the same handful of round trips whether it holds one command or five hundred:
+
+1. lock the wallets of every session the batch names, in wallet-id order (two batches
+   naming the same wallets lock them in the same order, so they queue, never deadlock);
+2. take the advisory lock of every bet id the batch places or rolls back, in key order:
+   a bet and any rollback naming it are serialised even through another wallet, so a
+   bet and its tombstone cannot both be accepted (rule 7);
+3. read the ledger rows the commands name (their own transactionIds, the bets rollbacks
+   name, the bets payouts relate to), and what rules 3-5 need about them: tombstones of
+   the bets placed, refunds of the bets named, accepted payouts in their rounds.
+
+Every lock is taken before any row is read, and wallets before bet ids, in one order for
+all workers. Writing appends the decided rows in decision order (a rollback may name a
+bet decided earlier in the same batch) and moves each wallet's balance by SQL arithmetic,
+checking that the database ends where the rules said it would.
 """
 
-import hashlib
-import json
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeAlias, cast
 
-from sqlalchemy import exists, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, insert, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.selectable import TextualSelect
 
-from casino.errors import DuplicateTransactionError, InvalidSessionError
+from casino.book import Book, Entry, RoundKey, Seat
 from casino.kinds import Outcome, SessionStatus, TransactionType
-from casino.models import (
-    IDEMPOTENCY_KEY,
-    ONE_REFUND_PER_BET,
-    Game,
-    GameSession,
-    Transaction,
-    Wallet,
-)
-from contracts.rpc import RpcReply
+from casino.models import IDEMPOTENCY_KEY, ONE_REFUND_PER_BET, Transaction
+from contracts.rpc import CreditCommand, DebitCommand, GetBalanceCommand, RollbackCommand
+
+_SEATS = text("""
+    SELECT s.token, s.id, s.wallet_id, s.status, g.provider_id, w.currency, w.balance
+    FROM casino_game_sessions s
+    JOIN casino_games g ON g.id = s.game_id
+    JOIN casino_wallets w ON w.id = s.wallet_id
+    WHERE s.token = ANY(CAST(:tokens AS text[]))
+    ORDER BY w.id
+    FOR UPDATE OF w
+""")
+
+_LOCK_BET_IDS = text("""
+    SELECT count(pg_advisory_xact_lock(k))
+    FROM (SELECT DISTINCT hashtextextended(x, 0) AS k
+          FROM unnest(CAST(:keys AS text[])) AS x ORDER BY 1) AS bet_ids
+""")
 
 
-@dataclass(frozen=True)
-class Seat:
-    """Who is playing: the session a token names, its wallet and the game's provider."""
-
-    session_id: uuid.UUID
-    wallet_id: uuid.UUID
-    provider_id: uuid.UUID
-    active: bool
-    currency: str
-    balance: int
+def _entries(sql: str) -> TextualSelect:
+    """A query of ledger rows; the reply column is read back as JSON."""
+    return text(sql).columns(reply=JSONB)
 
 
-@dataclass(frozen=True)
-class Request:
-    """The fields of a money-moving request that make up its identity (SPEC: type,
-    session, amount, round, original); description and reason do not count."""
+_ENTRY_COLUMNS = """
+    t.id, t.provider_id, t.transaction_id, t.type, t.outcome, t.error_code, t.session_id,
+    t.wallet_id, t.round_id, t.amount, t.original_transaction_id, t.original_id,
+    t.related_transaction_id, t.is_tombstone, t.fingerprint, t.reply, t.balance_after
+"""
 
-    type: TransactionType
-    transaction_id: str
-    amount: int | None = None
-    round_id: str | None = None
-    original_transaction_id: str | None = None
+_ENTRIES = _entries(f"""
+    SELECT {_ENTRY_COLUMNS}
+    FROM casino_transactions t
+    JOIN unnest(CAST(:providers AS uuid[]), CAST(:ids AS text[])) AS k(provider_id, id)
+      ON t.provider_id = k.provider_id AND t.transaction_id = k.id
+""")
 
-    def fingerprint(self, seat: Seat) -> str:
-        canonical = json.dumps(
-            {
-                "type": self.type.value,
-                "session": str(seat.session_id),
-                "amount": self.amount,
-                "round": self.round_id,
-                "original": self.original_transaction_id,
-            },
-            sort_keys=True,
-            separators=(",", ":"),
+_TOMBSTONES = _entries(f"""
+    SELECT {_ENTRY_COLUMNS}
+    FROM casino_transactions t
+    JOIN unnest(CAST(:providers AS uuid[]), CAST(:ids AS text[])) AS k(provider_id, id)
+      ON t.provider_id = k.provider_id AND t.original_transaction_id = k.id
+    WHERE t.is_tombstone
+""")
+
+_REFUNDS = _entries(f"""
+    SELECT {_ENTRY_COLUMNS}
+    FROM casino_transactions t
+    WHERE t.original_id = ANY(CAST(:bets AS uuid[]))
+      AND t.type = 'rollback' AND t.outcome = 'accepted' AND t.amount > 0
+""")
+
+_PAYOUTS = _entries(f"""
+    SELECT DISTINCT ON (t.provider_id, t.wallet_id, t.round_id) {_ENTRY_COLUMNS}
+    FROM casino_transactions t
+    JOIN unnest(CAST(:providers AS uuid[]), CAST(:wallets AS uuid[]), CAST(:rounds AS text[]))
+      AS k(provider_id, wallet_id, round_id)
+      ON t.provider_id = k.provider_id AND t.wallet_id = k.wallet_id
+         AND t.round_id = k.round_id
+    WHERE t.type = 'credit' AND t.outcome = 'accepted'
+""")
+
+_MOVE_BALANCES = text("""
+    UPDATE casino_wallets AS w SET balance = w.balance + m.amount
+    FROM unnest(CAST(:wallets AS uuid[]), CAST(:amounts AS bigint[])) AS m(wallet_id, amount)
+    WHERE w.id = m.wallet_id
+    RETURNING w.id, w.balance
+""")
+
+# Deadlocks cannot come from our lock order, but a batch can still lose a race that the
+# database settles (the same transactionId inserted through two wallets at once).
+_DEADLOCK_DETECTED = "40P01"
+
+_LEDGER = cast(Table, Transaction.__table__)
+
+MoneyCommand: TypeAlias = DebitCommand | CreditCommand | RollbackCommand
+AnyCommand: TypeAlias = GetBalanceCommand | MoneyCommand
+
+
+async def open_book(db: AsyncSession, commands: Sequence[AnyCommand]) -> Book:
+    """Lock what `commands` may touch and read what their decisions depend on."""
+    book = Book()
+    tokens = sorted({command.request.session_token for command in commands})
+    for row in await db.execute(_SEATS, {"tokens": tokens}):
+        token, session_id, wallet_id, status, provider_id, currency, balance = row
+        active = status == SessionStatus.ACTIVE
+        book.seats[token] = Seat(session_id, wallet_id, provider_id, active, currency)
+        book.balances[wallet_id] = balance
+    money = [
+        (seat, command)
+        for command in commands
+        if not isinstance(command, GetBalanceCommand)
+        and (seat := book.seats.get(command.request.session_token)) is not None
+    ]
+    if not money:
+        return book
+    await _lock_bet_ids(db, money)
+    for entry in await _read(db, _ENTRIES, _keys(_named_ids(money))):
+        book.know(entry)
+    placed = [
+        (seat.provider_id, command.request.transaction_id)
+        for seat, command in money
+        if isinstance(command, DebitCommand)
+    ]
+    if placed:
+        for entry in await _read(db, _TOMBSTONES, _keys(placed)):
+            book.know(entry)
+    bets = [entry for entry in book.entries.values() if entry.type == TransactionType.DEBIT]
+    if bets:
+        for entry in await _read(db, _REFUNDS, {"bets": [bet.id for bet in bets]}):
+            book.know(entry)
+    rounds = _rounds_of(bets, money)
+    if rounds:
+        for entry in await _read(db, _PAYOUTS, _round_keys(rounds)):
+            book.know(entry)
+    return book
+
+
+async def write_book(db: AsyncSession, book: Book) -> None:
+    """Append the decided rows and move the balances; fail if the database disagrees."""
+    if book.decided:
+        await db.execute(insert(_LEDGER), [_row(e) for e in book.decided])
+    if book.moves:
+        wallets = list(book.moves)
+        moved = await db.execute(
+            _MOVE_BALANCES, {"wallets": wallets, "amounts": [book.moves[w] for w in wallets]}
         )
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        for wallet_id, balance in moved:
+            if balance != book.balances[wallet_id]:
+                raise AssertionError(
+                    f"wallet {wallet_id}: the database holds {balance}, "
+                    f"the rules decided {book.balances[wallet_id]}"
+                )
 
 
-async def seat_of(db: AsyncSession, token: str, *, lock: bool) -> Seat:
-    """The session behind `token`; with `lock`, its wallet row is locked until commit, so
-    every command on one wallet runs one after another."""
-    statement = (
-        select(
-            GameSession.id,
-            GameSession.wallet_id,
-            GameSession.status,
-            Game.provider_id,
-            Wallet.currency,
-            Wallet.balance,
-        )
-        .join(Game, Game.id == GameSession.game_id)
-        .join(Wallet, Wallet.id == GameSession.wallet_id)
-        .where(GameSession.token == token)
+def is_decided_concurrently(error: DBAPIError) -> bool:
+    """Whether a batch lost a race that the database settled, so that running it again
+    answers from the winner's rows: the idempotency key or the one-refund-per-bet index
+    (the same key through another wallet at the same moment), or a deadlock."""
+    cause = getattr(error.orig, "__cause__", None)
+    if isinstance(error, IntegrityError):
+        return getattr(cause, "constraint_name", None) in {IDEMPOTENCY_KEY, ONE_REFUND_PER_BET}
+    return getattr(cause, "sqlstate", None) == _DEADLOCK_DETECTED
+
+
+async def _lock_bet_ids(db: AsyncSession, money: list[tuple[Seat, MoneyCommand]]) -> None:
+    bet_ids = [
+        f"{seat.provider_id}:{bet_id}"
+        for seat, command in money
+        if (bet_id := _bet_id(command)) is not None
+    ]
+    if bet_ids:
+        await db.execute(_LOCK_BET_IDS, {"keys": bet_ids})
+
+
+def _bet_id(command: MoneyCommand) -> str | None:
+    """The bet a command places or cancels: what rule 7 serialises on."""
+    bet_id: str | None = None
+    if isinstance(command, DebitCommand):
+        bet_id = command.request.transaction_id
+    elif isinstance(command, RollbackCommand):
+        bet_id = command.request.original_transaction_id
+    return bet_id
+
+
+def _named_ids(money: list[tuple[Seat, MoneyCommand]]) -> Iterable[tuple[uuid.UUID, str]]:
+    """Every transactionId a command's decision reads: its own, and the one it names."""
+    for seat, command in money:
+        yield seat.provider_id, command.request.transaction_id
+        request = command.request
+        if isinstance(command, RollbackCommand):
+            yield seat.provider_id, command.request.original_transaction_id
+        elif isinstance(command, CreditCommand) and request.related_transaction_id:
+            yield seat.provider_id, command.request.related_transaction_id
+
+
+def _rounds_of(bets: list[Entry], money: list[tuple[Seat, MoneyCommand]]) -> set[RoundKey]:
+    """The rounds whose payouts rule 2 may ask about: those of the bets read, and of the
+    bets placed in this batch (a rollback later in the batch may name one)."""
+    rounds = {(bet.provider_id, bet.wallet_id, bet.round_id) for bet in bets if bet.round_id}
+    for seat, command in money:
+        if isinstance(command, DebitCommand):
+            rounds.add((seat.provider_id, seat.wallet_id, command.request.round_id))
+    return rounds
+
+
+def _keys(keys: Iterable[tuple[uuid.UUID, str]]) -> dict[str, list[Any]]:
+    unique = sorted(set(keys))
+    return {"providers": [p for p, _ in unique], "ids": [i for _, i in unique]}
+
+
+def _round_keys(rounds: set[RoundKey]) -> dict[str, list[Any]]:
+    ordered = sorted(rounds)
+    return {
+        "providers": [p for p, _, _ in ordered],
+        "wallets": [w for _, w, _ in ordered],
+        "rounds": [r for _, _, r in ordered],
+    }
+
+
+async def _read(db: AsyncSession, statement: Any, params: dict[str, Any]) -> list[Entry]:
+    return [_entry(row) for row in await db.execute(statement, params)]
+
+
+def _entry(row: Any) -> Entry:
+    return Entry(
+        id=row.id,
+        provider_id=row.provider_id,
+        transaction_id=row.transaction_id,
+        type=TransactionType(row.type),
+        outcome=Outcome(row.outcome),
+        error_code=row.error_code,
+        session_id=row.session_id,
+        wallet_id=row.wallet_id,
+        round_id=row.round_id,
+        amount=row.amount,
+        original_transaction_id=row.original_transaction_id,
+        original_id=row.original_id,
+        related_transaction_id=row.related_transaction_id,
+        is_tombstone=row.is_tombstone,
+        fingerprint=row.fingerprint,
+        reply=row.reply,
+        balance_after=row.balance_after,
     )
-    if lock:
-        statement = statement.with_for_update(of=Wallet)
-    row = (await db.execute(statement)).one_or_none()
-    if row is None:
-        raise InvalidSessionError("The session token is unknown")
-    session_id, wallet_id, status, provider_id, currency, balance = row
-    return Seat(
-        session_id, wallet_id, provider_id, status == SessionStatus.ACTIVE, currency, balance
-    )
 
 
-async def find(db: AsyncSession, provider_id: uuid.UUID, transaction_id: str) -> Transaction | None:
-    return await db.scalar(
-        select(Transaction).where(
-            Transaction.provider_id == provider_id,
-            Transaction.transaction_id == transaction_id,
-        )
-    )
-
-
-def replay(decided: Transaction, request: Request, seat: Seat) -> RpcReply:
-    """The first reply again for a true retry; 409 for a reused key (nothing recorded)."""
-    if decided.fingerprint != request.fingerprint(seat):
-        raise DuplicateTransactionError(
-            f"transactionId {request.transaction_id!r} was already used with another payload"
-        )
-    return RpcReply.model_validate(decided.reply)
-
-
-def is_decided_concurrently(error: IntegrityError) -> bool:
-    """Whether an insert lost a race that the idempotency key or the one-refund-per-bet
-    index settled: the command is then answered from the winner's row."""
-    constraint = getattr(error.orig, "__cause__", None)
-    name = getattr(constraint, "constraint_name", None)
-    return name in {IDEMPOTENCY_KEY, ONE_REFUND_PER_BET}
-
-
-async def lock_bet_id(db: AsyncSession, provider_id: uuid.UUID, bet_id: str) -> None:
-    """Serialise a bet with any rollback naming it, even through another wallet, so a bet
-    and its tombstone cannot both be accepted (rule 7). Released at commit."""
-    key = func.hashtextextended(f"{provider_id}:{bet_id}", 0)
-    await db.execute(select(func.pg_advisory_xact_lock(key)))
-
-
-async def has_tombstone(db: AsyncSession, provider_id: uuid.UUID, bet_id: str) -> bool:
-    tombstone = exists().where(
-        Transaction.provider_id == provider_id,
-        Transaction.original_transaction_id == bet_id,
-        Transaction.is_tombstone,
-    )
-    return bool(await db.scalar(select(tombstone)))
-
-
-async def refund_of(db: AsyncSession, bet: Transaction) -> Transaction | None:
-    """The rollback that already returned this bet's amount, if any."""
-    return await db.scalar(
-        select(Transaction).where(
-            Transaction.original_id == bet.id,
-            Transaction.type == TransactionType.ROLLBACK,
-            Transaction.outcome == Outcome.ACCEPTED,
-            Transaction.amount > 0,
-        )
-    )
-
-
-async def round_has_payout(db: AsyncSession, bet: Transaction) -> bool:
-    payout = exists().where(
-        Transaction.provider_id == bet.provider_id,
-        Transaction.wallet_id == bet.wallet_id,
-        Transaction.round_id == bet.round_id,
-        Transaction.type == TransactionType.CREDIT,
-        Transaction.outcome == Outcome.ACCEPTED,
-    )
-    return bool(await db.scalar(select(payout)))
-
-
-async def take(db: AsyncSession, seat: Seat, amount: int) -> int | None:
-    """Take `amount` if the balance covers it; the new balance, or None if it does not."""
-    balance: int | None = await db.scalar(
-        update(Wallet)
-        .where(Wallet.id == seat.wallet_id, Wallet.balance >= amount)
-        .values(balance=Wallet.balance - amount)
-        .returning(Wallet.balance)
-    )
-    return balance
-
-
-async def give(db: AsyncSession, seat: Seat, amount: int) -> int:
-    added = await db.execute(
-        update(Wallet)
-        .where(Wallet.id == seat.wallet_id)
-        .values(balance=Wallet.balance + amount)
-        .returning(Wallet.balance)
-    )
-    return added.scalar_one()
-
-
-async def record(
-    db: AsyncSession,
-    seat: Seat,
-    request: Request,
-    reply: RpcReply,
-    *,
-    balance_after: int,
-    amount: int | None = None,
-    round_id: str | None = None,
-    bet: Transaction | None = None,
-    related_transaction_id: str | None = None,
-    is_tombstone: bool = False,
-) -> RpcReply:
-    """Append the decision with its reply; a retry will get exactly that reply."""
-    db.add(
-        Transaction(
-            provider_id=seat.provider_id,
-            transaction_id=request.transaction_id,
-            type=request.type,
-            outcome=Outcome.REJECTED if reply.error else Outcome.ACCEPTED,
-            error_code=reply.error.code if reply.error else None,
-            session_id=seat.session_id,
-            wallet_id=seat.wallet_id,
-            round_id=round_id or request.round_id,
-            amount=request.amount if amount is None else amount,
-            original_transaction_id=request.original_transaction_id,
-            original_id=bet.id if bet else None,
-            related_transaction_id=related_transaction_id,
-            is_tombstone=is_tombstone,
-            fingerprint=request.fingerprint(seat),
-            reply=reply.model_dump(mode="json", exclude_none=True),
-            balance_after=balance_after,
-        )
-    )
-    await db.flush()
-    return reply
+def _row(entry: Entry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "provider_id": entry.provider_id,
+        "transaction_id": entry.transaction_id,
+        "type": entry.type.value,
+        "outcome": entry.outcome.value,
+        "error_code": entry.error_code,
+        "session_id": entry.session_id,
+        "wallet_id": entry.wallet_id,
+        "round_id": entry.round_id,
+        "amount": entry.amount,
+        "original_transaction_id": entry.original_transaction_id,
+        "original_id": entry.original_id,
+        "related_transaction_id": entry.related_transaction_id,
+        "is_tombstone": entry.is_tombstone,
+        "fingerprint": entry.fingerprint,
+        "reply": entry.reply,
+        "balance_after": entry.balance_after,
+    }

@@ -8,7 +8,12 @@ a command is acked only after its transaction committed and its reply was publis
 RabbitMQ redelivers it, and idempotency answers the redelivery from the ledger. If the
 reply cannot be published, NACK_ON_ERROR requeues the command rather than dropping it.
 
-Prefetch bounds how many commands one worker holds unacknowledged; each runs in its own
+A message is one command or a batch of them (AMQP type `wallet.batch`, sent by the
+gateway under load); a batch is decided in one database transaction and answered in one
+reply message (`casino.handlers`), so both the broker's and the database's per-operation
+costs are paid once per batch.
+
+Prefetch bounds how many messages one worker holds unacknowledged; each runs in its own
 task (aio-pika dispatches every delivery as a task), so that many run at once.
 
 A command that fails outside its handler (its reply could not be published) is requeued
@@ -44,11 +49,12 @@ from faststream.rabbit.annotations import RabbitMessage
 from casino import metrics
 from casino.database import SessionFactory, make_engine, make_session_factory
 from casino.dead_letter import DeadLetterRepeatedFailures
-from casino.handlers import answer
+from casino.handlers import answer, answer_batch
 from casino.health import queue_depths, readiness
 from casino.probes import Probes, serving_probes
 from casino.queues import command_queue, dead_letter_queue, declare_dead_letters
 from casino.settings import CasinoSettings
+from contracts.rpc import WALLET_BATCH_TYPE
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -80,7 +86,11 @@ def build_wallet_broker(
         correlation_id = message.headers.get(CORRELATION_HEADER) or message.correlation_id
         if message.raw_message.redelivered:
             metrics.REDELIVERED.labels(queue=queue).inc()
-        reply = await _finish_even_if_cancelled(answer(sessions, message.body, correlation_id))
+        if message.raw_message.type == WALLET_BATCH_TYPE:
+            work = answer_batch(sessions, message.body)
+        else:
+            work = answer(sessions, message.body, correlation_id)
+        reply = await _finish_even_if_cancelled(work)
         # Sorted keys: a replay (read back from JSONB) is then byte for byte the first reply.
         wire = reply.model_dump(mode="json", exclude_none=True)
         body = json.dumps(wire, sort_keys=True, separators=(",", ":")).encode()

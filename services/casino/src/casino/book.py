@@ -1,0 +1,196 @@
+"""The book a batch of wallet commands is decided against: an in-memory view of the part
+of the ledger the batch can touch, read under the locks its transaction holds.
+
+Group commit: the wallet worker applies a batch of commands in one database transaction.
+It locks the wallets of every session the batch names, reads the ledger rows the commands
+can depend on (`casino.ledger.open_book`), decides each command in order against this
+book (`casino.rules`), and writes the decided rows and balance moves back in a few
+statements (`casino.ledger.write_book`) before one commit. Each decision sees the ones
+made before it in the batch, exactly as if each command had been its own transaction in
+that order: a retry of a transactionId decided three commands earlier is answered from
+that decision, a rollback of a bet placed earlier in the batch refunds it.
+
+Nothing here does I/O, so every rule can be read (and tested) as plain Python.
+"""
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+
+from casino.kinds import Outcome, TransactionType
+from contracts.rpc import RpcReply
+
+LedgerKey = tuple[uuid.UUID, str]
+"""(provider, transactionId): a provider's transactionId is decided once."""
+RoundKey = tuple[uuid.UUID, uuid.UUID, str]
+"""(provider, wallet, roundId): rollback rule 2 goes by round."""
+
+
+@dataclass(frozen=True)
+class Seat:
+    """Who is playing: the session a token names, its wallet and the game's provider."""
+
+    session_id: uuid.UUID
+    wallet_id: uuid.UUID
+    provider_id: uuid.UUID
+    active: bool
+    currency: str
+
+
+@dataclass(frozen=True)
+class Request:
+    """The fields of a money-moving request that make up its identity (SPEC: type,
+    session, amount, round, original); description and reason do not count."""
+
+    type: TransactionType
+    transaction_id: str
+    amount: int | None = None
+    round_id: str | None = None
+    original_transaction_id: str | None = None
+
+    def fingerprint(self, seat: Seat) -> str:
+        canonical = json.dumps(
+            {
+                "type": self.type.value,
+                "session": str(seat.session_id),
+                "amount": self.amount,
+                "round": self.round_id,
+                "original": self.original_transaction_id,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One decided command: a row of `casino_transactions`, read or about to be written."""
+
+    id: uuid.UUID
+    provider_id: uuid.UUID
+    transaction_id: str
+    type: TransactionType
+    outcome: Outcome
+    error_code: str | None
+    session_id: uuid.UUID
+    wallet_id: uuid.UUID
+    round_id: str | None
+    amount: int
+    original_transaction_id: str | None
+    original_id: uuid.UUID | None
+    related_transaction_id: str | None
+    is_tombstone: bool
+    fingerprint: str
+    reply: dict[str, object]
+    balance_after: int
+
+    @property
+    def key(self) -> LedgerKey:
+        return (self.provider_id, self.transaction_id)
+
+    @property
+    def refunds_a_bet(self) -> bool:
+        """An accepted rollback that returned money (at most one per bet)."""
+        return (
+            self.type == TransactionType.ROLLBACK
+            and self.outcome == Outcome.ACCEPTED
+            and self.amount > 0
+        )
+
+    @property
+    def pays_a_round(self) -> bool:
+        return self.type == TransactionType.CREDIT and self.outcome == Outcome.ACCEPTED
+
+
+@dataclass
+class Book:
+    """The seats, balances and ledger rows a batch reads, and the rows it has decided.
+
+    `balances` are those of the locked wallets, moved as commands are decided; `moves`
+    is the net change per wallet that `write_book` applies with SQL arithmetic (and checks
+    against `balances`).
+    """
+
+    seats: dict[str, Seat] = field(default_factory=dict)
+    balances: dict[uuid.UUID, int] = field(default_factory=dict)
+    entries: dict[LedgerKey, Entry] = field(default_factory=dict)
+    tombstoned: set[LedgerKey] = field(default_factory=set)
+    refunds: dict[uuid.UUID, str] = field(default_factory=dict)
+    """bet row id → transactionId of the rollback that returned its amount"""
+    paid_rounds: set[RoundKey] = field(default_factory=set)
+    decided: list[Entry] = field(default_factory=list)
+    moves: dict[uuid.UUID, int] = field(default_factory=dict)
+
+    def know(self, entry: Entry) -> None:
+        """Take in a row read from the ledger (or just decided)."""
+        self.entries[entry.key] = entry
+        if entry.is_tombstone and entry.original_transaction_id is not None:
+            self.tombstoned.add((entry.provider_id, entry.original_transaction_id))
+        if entry.refunds_a_bet and entry.original_id is not None:
+            self.refunds[entry.original_id] = entry.transaction_id
+        if entry.pays_a_round and entry.round_id is not None:
+            self.paid_rounds.add((entry.provider_id, entry.wallet_id, entry.round_id))
+
+    def find(self, provider_id: uuid.UUID, transaction_id: str) -> Entry | None:
+        return self.entries.get((provider_id, transaction_id))
+
+    def balance(self, seat: Seat) -> int:
+        return self.balances[seat.wallet_id]
+
+    def has_tombstone(self, seat: Seat, bet_id: str) -> bool:
+        return (seat.provider_id, bet_id) in self.tombstoned
+
+    def refund_of(self, bet: Entry) -> str | None:
+        """The transactionId of the rollback that already returned `bet`'s amount, if any."""
+        return self.refunds.get(bet.id)
+
+    def round_has_payout(self, bet: Entry) -> bool:
+        return (bet.provider_id, bet.wallet_id, bet.round_id or "") in self.paid_rounds
+
+    def record(
+        self,
+        seat: Seat,
+        request: Request,
+        reply: RpcReply,
+        *,
+        move: int = 0,
+        amount: int | None = None,
+        round_id: str | None = None,
+        bet: Entry | None = None,
+        related_transaction_id: str | None = None,
+        is_tombstone: bool = False,
+    ) -> RpcReply:
+        """Decide `request`: move `move` cents on the seat's wallet and append its row with
+        the reply it is answered with, so a retry gets exactly that reply."""
+        balance = self.balances[seat.wallet_id] + move
+        if amount is None:
+            amount = request.amount or 0
+        if balance < 0:
+            raise AssertionError("a decision would overdraw the wallet")  # rules check first
+        entry = Entry(
+            id=uuid.uuid4(),
+            provider_id=seat.provider_id,
+            transaction_id=request.transaction_id,
+            type=request.type,
+            outcome=Outcome.REJECTED if reply.error else Outcome.ACCEPTED,
+            error_code=reply.error.code if reply.error else None,
+            session_id=seat.session_id,
+            wallet_id=seat.wallet_id,
+            round_id=round_id or request.round_id,
+            amount=amount,
+            original_transaction_id=request.original_transaction_id,
+            original_id=bet.id if bet else None,
+            related_transaction_id=related_transaction_id,
+            is_tombstone=is_tombstone,
+            fingerprint=request.fingerprint(seat),
+            reply=reply.model_dump(mode="json", exclude_none=True),
+            balance_after=balance,
+        )
+        self.balances[seat.wallet_id] = balance
+        if move:
+            self.moves[seat.wallet_id] = self.moves.get(seat.wallet_id, 0) + move
+        self.know(entry)
+        self.decided.append(entry)
+        return reply

@@ -1,0 +1,192 @@
+"""The wallet rules: getBalance, debit (bet), credit (payout) and rollback, as SPEC says,
+each decided on its own against the batch's `Book` (no I/O here).
+
+The idempotency key is checked first: the first request with a transactionId decides for
+ever, a retry gets the stored reply, the same key with another payload is 409.
+
+Decisions (acceptances and the business rejections SPEC lists) are recorded in the book
+and come back as reply values; refusals that are not decisions (unknown session, reused
+key, another player's transaction) raise a `WalletError` and record nothing.
+"""
+
+from typing import TypeAlias
+
+from casino.book import Book, Entry, Request, Seat
+from casino.errors import (
+    CannotRollbackPayoutError,
+    DuplicateTransactionError,
+    InsufficientFundsError,
+    InvalidSessionError,
+    RollbackNotAllowedError,
+    TransactionNotFoundError,
+    TransactionRolledBackError,
+    WalletError,
+)
+from casino.kinds import Outcome, TransactionType
+from contracts.rpc import (
+    CreditCommand,
+    DebitCommand,
+    GetBalanceCommand,
+    RollbackCommand,
+    RpcReply,
+)
+from contracts.wallet import (
+    BalanceReply,
+    CreditRequest,
+    DebitRequest,
+    GetBalanceRequest,
+    RollbackReply,
+    RollbackRequest,
+    TransactionReply,
+)
+
+AnyWalletCommand: TypeAlias = GetBalanceCommand | DebitCommand | CreditCommand | RollbackCommand
+
+
+def decide(book: Book, command: AnyWalletCommand) -> RpcReply:
+    """The reply to `command`, recorded in `book` if it is a decision; raises the refusals."""
+    match command:
+        case GetBalanceCommand(request=request):
+            return get_balance(book, request)
+        case DebitCommand(request=request):
+            return debit(book, request)
+        case CreditCommand(request=request):
+            return credit(book, request)
+        case RollbackCommand(request=request):
+            return rollback(book, request)
+
+
+def get_balance(book: Book, request: GetBalanceRequest) -> RpcReply:
+    """Any known session may read its balance, ended or not: a provider settling a round
+    after the player left still needs it."""
+    seat = seat_of(book, request.session_token)
+    reply = BalanceReply(balance=book.balance(seat), currency=seat.currency)
+    return RpcReply(result=reply.to_wire())
+
+
+def debit(book: Book, request: DebitRequest) -> RpcReply:
+    """A bet: needs an active session, a balance that covers it, and no tombstone."""
+    seat = seat_of(book, request.session_token)
+    key = Request(TransactionType.DEBIT, request.transaction_id, request.amount, request.round_id)
+    if (decided := book.find(seat.provider_id, key.transaction_id)) is not None:
+        return replay(decided, key, seat)
+    if not seat.active:
+        raise InvalidSessionError("The session has ended; bets need an active session")
+    if book.has_tombstone(seat, request.transaction_id):
+        refused = TransactionRolledBackError(
+            f"Bet {request.transaction_id!r} was already cancelled by a rollback"
+        )
+        return _reject(book, seat, key, refused)
+    if book.balance(seat) < request.amount:
+        return _reject(book, seat, key, InsufficientFundsError())
+    balance = book.balance(seat) - request.amount
+    reply = _transaction_reply(request.transaction_id, balance, seat)
+    return book.record(seat, key, reply, move=-request.amount)
+
+
+def credit(book: Book, request: CreditRequest) -> RpcReply:
+    """A payout (0 closes a losing round); accepted on an ended session too."""
+    seat = seat_of(book, request.session_token)
+    key = Request(TransactionType.CREDIT, request.transaction_id, request.amount, request.round_id)
+    if (decided := book.find(seat.provider_id, key.transaction_id)) is not None:
+        return replay(decided, key, seat)
+    related_id = request.related_transaction_id
+    if related_id is not None:
+        related = book.find(seat.provider_id, related_id)
+        if related is not None and related.wallet_id != seat.wallet_id:
+            raise _not_this_players(related_id)
+    balance = book.balance(seat) + request.amount
+    reply = _transaction_reply(request.transaction_id, balance, seat)
+    return book.record(seat, key, reply, move=request.amount, related_transaction_id=related_id)
+
+
+def rollback(book: Book, request: RollbackRequest) -> RpcReply:
+    """Cancel a bet (SPEC rollback rules 1-7); accepted on an ended session too."""
+    seat = seat_of(book, request.session_token)
+    bet_id = request.original_transaction_id
+    key = Request(TransactionType.ROLLBACK, request.transaction_id, original_transaction_id=bet_id)
+    if (decided := book.find(seat.provider_id, key.transaction_id)) is not None:
+        return replay(decided, key, seat)
+    balance = book.balance(seat)
+    bet = book.find(seat.provider_id, bet_id)
+    if bet is None:
+        message = f"Tombstone: bet {bet_id!r} is unknown; it can no longer be placed"
+        reply = _rollback_reply(request, True, balance, seat, message)
+        return book.record(seat, key, reply, amount=0, is_tombstone=True)
+    if bet.wallet_id != seat.wallet_id:
+        raise _not_this_players(bet_id)
+    if bet.type != TransactionType.DEBIT:
+        return _reject(book, seat, key, CannotRollbackPayoutError(), bet)
+    if bet.outcome == Outcome.REJECTED:
+        message = f"Bet {bet_id!r} was rejected; there is nothing to refund"
+        reply = _rollback_reply(request, False, balance, seat, message)
+        return book.record(seat, key, reply, amount=0, bet=bet, round_id=bet.round_id)
+    if (refund := book.refund_of(bet)) is not None:
+        message = f"Bet {bet_id!r} was already rolled back by {refund!r}"
+        reply = _rollback_reply(request, True, balance, seat, message)
+        return book.record(seat, key, reply, amount=0, bet=bet, round_id=bet.round_id)
+    if book.round_has_payout(bet):
+        return _reject(book, seat, key, RollbackNotAllowedError(), bet)
+    reply = _rollback_reply(request, True, balance + bet.amount, seat)
+    return book.record(
+        seat, key, reply, move=bet.amount, amount=bet.amount, bet=bet, round_id=bet.round_id
+    )
+
+
+def seat_of(book: Book, token: str) -> Seat:
+    seat = book.seats.get(token)
+    if seat is None:
+        raise InvalidSessionError("The session token is unknown")
+    return seat
+
+
+def replay(decided: Entry, request: Request, seat: Seat) -> RpcReply:
+    """The first reply again for a true retry; 409 for a reused key (nothing recorded)."""
+    if decided.fingerprint != request.fingerprint(seat):
+        raise DuplicateTransactionError(
+            f"transactionId {request.transaction_id!r} was already used with another payload"
+        )
+    return RpcReply.model_validate(decided.reply)
+
+
+def _reject(
+    book: Book, seat: Seat, key: Request, error: WalletError, bet: Entry | None = None
+) -> RpcReply:
+    """Record a business rejection: it is a decision, and a retry gets it again. A refused
+    rollback moves nothing, so its row's amount is 0."""
+    return book.record(
+        seat,
+        key,
+        RpcReply(error=error.body()),
+        amount=0 if key.type == TransactionType.ROLLBACK else None,
+        bet=bet,
+        round_id=bet.round_id if bet else None,
+    )
+
+
+def _not_this_players(transaction_id: str) -> TransactionNotFoundError:
+    return TransactionNotFoundError(
+        f"Transaction {transaction_id!r} does not belong to this session's player"
+    )
+
+
+def _transaction_reply(transaction_id: str, balance: int, seat: Seat) -> RpcReply:
+    body = TransactionReply(transaction_id=transaction_id, balance=balance, currency=seat.currency)
+    return RpcReply(result=body.to_wire())
+
+
+def _rollback_reply(
+    request: RollbackRequest,
+    rolled_back: bool,
+    balance: int,
+    seat: Seat,
+    message: str | None = None,
+) -> RpcReply:
+    body = RollbackReply(
+        transaction_id=request.transaction_id,
+        rolled_back=rolled_back,
+        balance=balance,
+        currency=seat.currency,
+        message=message,
+    )
+    return RpcReply(result=body.to_wire())
