@@ -1,8 +1,9 @@
 """The gateway application: `create_app` wires settings, resources, routes and errors.
 
-Resources (the RPC client, the HTTP client that forwards to the provider) are built in
-the lifespan, never at import time. A test can pass its own `rpc` or `provider_http`;
-those are the caller's to close, and no broker connection is opened for them.
+Resources (the RPC client, the wallet batcher over it, the HTTP client that forwards to
+the provider) are built in the lifespan, never at import time. A test can pass its own
+`rpc` (which then also takes the wallet commands, unbatched) or `provider_http`; those
+are the caller's to close, and no broker connection is opened for them.
 """
 
 from collections.abc import AsyncIterator
@@ -12,6 +13,7 @@ import httpx
 from fastapi import FastAPI
 
 from gateway import metrics
+from gateway.batching import WalletBatcher
 from gateway.correlation import CorrelationMiddleware
 from gateway.errors import install_error_handlers
 from gateway.metrics import HttpMetricsMiddleware
@@ -39,12 +41,15 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            app.state.rpc = rpc
+            app.state.rpc = app.state.wallet_rpc = rpc
             if rpc is None:
                 client = RpcClient(settings.amqp_url)
                 stack.push_async_callback(client.close)
                 await client.start()
-                app.state.rpc = client
+                batcher = WalletBatcher(client, max_in_flight=settings.wallet_batches_in_flight)
+                # Closed before the client (last in, first out): its callers fail cleanly.
+                stack.push_async_callback(batcher.close)
+                app.state.rpc, app.state.wallet_rpc = client, batcher
             app.state.provider_http = provider_http
             if provider_http is None:
                 app.state.provider_http = await stack.enter_async_context(

@@ -23,6 +23,12 @@ def get_rpc(request: Request) -> Rpc:
     return rpc
 
 
+def get_wallet_rpc(request: Request) -> Rpc:
+    """Wallet commands go through the batcher (`gateway.batching`), lobby ones do not."""
+    rpc: Rpc = request.app.state.wallet_rpc
+    return rpc
+
+
 def get_provider_http(request: Request) -> httpx.AsyncClient:
     client: httpx.AsyncClient = request.app.state.provider_http
     return client
@@ -30,4 +36,5 @@ def get_provider_http(request: Request) -> httpx.AsyncClient:
 
 SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
 RpcDep = Annotated[Rpc, Depends(get_rpc)]
+WalletRpcDep = Annotated[Rpc, Depends(get_wallet_rpc)]
 ProviderHttpDep = Annotated[httpx.AsyncClient, Depends(get_provider_http)]

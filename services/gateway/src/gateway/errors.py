@@ -70,6 +70,10 @@ class WalletUnavailableError(GatewayError):
     code = ErrorCode.WALLET_UNAVAILABLE
 
 
+class UnreadableReplyError(GatewayError):
+    """Raised when the casino's reply to a message does not match what was sent."""
+
+
 class ProviderUnavailableError(GatewayError):
     """Raised when a forwarded /provider/* call cannot reach the provider."""
 

@@ -7,6 +7,8 @@
   command and outcome (`ok` or the error code, WALLET_UNAVAILABLE for a timeout).
 - `gateway_wallet_outcomes_total`: wallet callbacks answered, by command and code.
 - `gateway_rpc_in_flight`: commands published and still awaiting their reply.
+- `gateway_wallet_batch_commands`: wallet commands per message sent (`gateway.batching`);
+  1 at low load, more when commands queue up behind the messages in flight.
 """
 
 import time
@@ -31,6 +33,11 @@ WALLET_OUTCOMES = Counter(
     "gateway_wallet_outcomes_total",
     "Wallet callbacks answered, by command and outcome code (ok or the error code).",
     ["command", "code"],
+)
+WALLET_BATCH_COMMANDS = Histogram(
+    "gateway_wallet_batch_commands",
+    "Wallet commands carried by one message to the wallet queue.",
+    buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 500),
 )
 RPC_IN_FLIGHT = Gauge("gateway_rpc_in_flight", "Casino commands awaiting their reply.")
 

@@ -104,27 +104,56 @@ class RpcClient:
         Raises WalletUnavailableError when the broker is down, the queue does not exist, or
         no reply comes in time; a reply that arrives later is dropped.
         """
+        body = await self.request(
+            queue,
+            command.model_dump_json(by_alias=True).encode(),
+            reply_within=reply_within,
+            correlation_id=correlation_id,
+        )
+        return RpcReply.model_validate_json(body)
+
+    async def request(
+        self,
+        queue: str,
+        body: bytes,
+        *,
+        reply_within: float,
+        expiration: float | None = None,
+        message_type: str | None = None,
+        correlation_id: str | None = None,
+    ) -> bytes:
+        """Publish a ready-made `body` and return its reply's body, failing as `call` does.
+
+        For callers that build their own messages (`gateway.batching`): `message_type` is
+        the AMQP `type`, `expiration` defaults to `reply_within`, and `correlation_id`
+        (the HTTP request's, when the message carries one request) goes in the header the
+        worker logs.
+        """
         if not self._connected or self._channel is None:
             raise WalletUnavailableError("The casino's message broker is unreachable; retry later")
         message_id = uuid.uuid4().hex
         future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
         self._pending[message_id] = future
-        logged: dict[str, Any] = {"correlation_id": correlation_id, "queue": queue}
+        logged: dict[str, Any] = {"queue": queue}
+        headers: dict[str, Any] = {}
+        if correlation_id is not None:
+            logged["correlation_id"] = headers[CORRELATION_HEADER] = correlation_id
         try:
             async with asyncio.timeout(reply_within):
                 await self._channel.default_exchange.publish(
                     aio_pika.Message(
-                        command.model_dump_json(by_alias=True).encode(),
+                        body,
                         content_type="application/json",
                         correlation_id=message_id,
                         reply_to=self._reply_queue_name,
-                        expiration=reply_within,
-                        headers={CORRELATION_HEADER: correlation_id},
+                        expiration=reply_within if expiration is None else expiration,
+                        type=message_type,
+                        headers=headers,
                     ),
                     routing_key=queue,
                     mandatory=True,
                 )
-                body = await future
+                return await future
         except TimeoutError:
             log.warning("no reply within %ss", reply_within, extra=logged)
             raise WalletUnavailableError(
@@ -142,7 +171,6 @@ class RpcClient:
             ) from None
         finally:
             self._pending.pop(message_id, None)
-        return RpcReply.model_validate_json(body)
 
     async def _connect_until_up(self) -> None:
         while True:

@@ -3,6 +3,12 @@
 `CASINO_SECRET` is a comma-separated list (`contracts.secrets`): any entry verifies a
 wallet callback, so the provider can rotate its signing secret without downtime. Outside
 development an empty or default-looking secret, or a weak operator key, refuses to start.
+
+`WALLET_BATCHES_IN_FLIGHT` is how many messages may be outstanding to the wallet queue
+at once (`gateway.batching`): a wallet command that finds one free is sent at once,
+alone; one that does not waits and goes with the others that queued up meanwhile, in
+one message, when a reply frees a slot. Lower means bigger batches and fewer messages
+under load; 1 is TigerBeetle's one request in flight. Default 4.
 """
 
 from typing import Annotated, Any
@@ -36,6 +42,7 @@ class GatewaySettings(BaseSettings):
     signature_tolerance_seconds: Annotated[int, Field(ge=1)] = DEFAULT_TOLERANCE_SECONDS
     signature_timestamp_required: bool = False
     rpc_timeout_seconds: Seconds = 5.0
+    wallet_batches_in_flight: Annotated[int, Field(ge=1, le=1000)] = 4
     # launchGame and simulateRound wait on the provider as well as on the casino.
     lobby_rpc_timeout_seconds: Seconds = 60.0
     max_body_bytes: Annotated[int, Field(ge=1)] = 65536

@@ -1,5 +1,6 @@
 """The casino's wallet callbacks, as the provider calls them: signed, then validated, then
-sent to the wallet worker over RPC. Nothing unsigned or malformed reaches the queue.
+sent to the wallet worker over RPC, batched with whatever else waits at that moment
+(`gateway.batching`). Nothing unsigned or malformed reaches the queue.
 """
 
 from fastapi import APIRouter
@@ -18,7 +19,7 @@ from contracts.wallet import (
 )
 from gateway.body import parse_body
 from gateway.commands import send_command
-from gateway.dependencies import RpcDep, SettingsDep
+from gateway.dependencies import SettingsDep, WalletRpcDep
 from gateway.openapi import error_responses, json_body
 from gateway.security import VerifiedBodyDep
 
@@ -45,7 +46,9 @@ _MONEY_MOVING = (
     openapi_extra=json_body(GetBalanceRequest),
     responses=error_responses(_EVERY_CALLBACK),
 )
-async def get_balance(body: VerifiedBodyDep, rpc: RpcDep, settings: SettingsDep) -> JSONResponse:
+async def get_balance(
+    body: VerifiedBodyDep, rpc: WalletRpcDep, settings: SettingsDep
+) -> JSONResponse:
     """The balance of the session player's wallet."""
     command = GetBalanceCommand(request=parse_body(GetBalanceRequest, body))
     return await send_command(rpc, settings.wallet_queue, command, settings.rpc_timeout_seconds)
@@ -59,7 +62,7 @@ async def get_balance(body: VerifiedBodyDep, rpc: RpcDep, settings: SettingsDep)
         (*_MONEY_MOVING, ErrorCode.INSUFFICIENT_FUNDS, ErrorCode.TRANSACTION_ROLLED_BACK)
     ),
 )
-async def debit(body: VerifiedBodyDep, rpc: RpcDep, settings: SettingsDep) -> JSONResponse:
+async def debit(body: VerifiedBodyDep, rpc: WalletRpcDep, settings: SettingsDep) -> JSONResponse:
     """A bet. Idempotent by transactionId: a retry gets the first reply again."""
     command = DebitCommand(request=parse_body(DebitRequest, body))
     return await send_command(rpc, settings.wallet_queue, command, settings.rpc_timeout_seconds)
@@ -71,7 +74,7 @@ async def debit(body: VerifiedBodyDep, rpc: RpcDep, settings: SettingsDep) -> JS
     openapi_extra=json_body(CreditRequest),
     responses=error_responses((*_MONEY_MOVING, ErrorCode.TRANSACTION_NOT_FOUND)),
 )
-async def credit(body: VerifiedBodyDep, rpc: RpcDep, settings: SettingsDep) -> JSONResponse:
+async def credit(body: VerifiedBodyDep, rpc: WalletRpcDep, settings: SettingsDep) -> JSONResponse:
     """A payout (0 closes a losing round). Idempotent by transactionId."""
     command = CreditCommand(request=parse_body(CreditRequest, body))
     return await send_command(rpc, settings.wallet_queue, command, settings.rpc_timeout_seconds)
@@ -91,7 +94,7 @@ async def credit(body: VerifiedBodyDep, rpc: RpcDep, settings: SettingsDep) -> J
         )
     ),
 )
-async def rollback(body: VerifiedBodyDep, rpc: RpcDep, settings: SettingsDep) -> JSONResponse:
+async def rollback(body: VerifiedBodyDep, rpc: WalletRpcDep, settings: SettingsDep) -> JSONResponse:
     """Cancels a bet; an unknown bet leaves a tombstone. Idempotent by transactionId."""
     command = RollbackCommand(request=parse_body(RollbackRequest, body))
     return await send_command(rpc, settings.wallet_queue, command, settings.rpc_timeout_seconds)
