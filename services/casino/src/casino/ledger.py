@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.selectable import TextualSelect
 
-from casino.book import Book, Entry, RoundKey, Seat
+from casino.book import Book, Entry, Seat
 from casino.kinds import Outcome, SessionStatus, TransactionType
 from casino.models import IDEMPOTENCY_KEY, ONE_REFUND_PER_BET, Transaction
 from contracts.rpc import CreditCommand, DebitCommand, GetBalanceCommand, RollbackCommand
@@ -61,35 +61,39 @@ _ENTRY_COLUMNS = """
     t.related_transaction_id, t.is_tombstone, t.fingerprint, t.reply, t.balance_after
 """
 
-_ENTRIES = _entries(f"""
-    SELECT {_ENTRY_COLUMNS}
-    FROM casino_transactions t
-    JOIN unnest(CAST(:providers AS uuid[]), CAST(:ids AS text[])) AS k(provider_id, id)
-      ON t.provider_id = k.provider_id AND t.transaction_id = k.id
-""")
-
-_TOMBSTONES = _entries(f"""
-    SELECT {_ENTRY_COLUMNS}
-    FROM casino_transactions t
-    JOIN unnest(CAST(:providers AS uuid[]), CAST(:ids AS text[])) AS k(provider_id, id)
-      ON t.provider_id = k.provider_id AND t.original_transaction_id = k.id
+# What the batch's decisions read, in one round trip: the rows its commands name; the
+# tombstones of the bets it places (rule 5); the refunds of the bets named (rule 4); and
+# the accepted payouts in the rounds of the bets named or placed (rule 2). A row may come
+# more than once; the book takes each in once.
+_DEPENDENCIES = _entries(f"""
+    WITH named AS (
+        SELECT t.* FROM casino_transactions t
+        JOIN unnest(CAST(:providers AS uuid[]), CAST(:ids AS text[])) AS k(provider_id, id)
+          ON t.provider_id = k.provider_id AND t.transaction_id = k.id
+    ),
+    placed AS (
+        SELECT * FROM unnest(
+            CAST(:bet_providers AS uuid[]), CAST(:bet_wallets AS uuid[]),
+            CAST(:bet_ids AS text[]), CAST(:bet_rounds AS text[])
+        ) AS p(provider_id, wallet_id, id, round_id)
+    ),
+    rounds AS (
+        SELECT provider_id, wallet_id, round_id FROM named WHERE type = 'debit'
+        UNION SELECT provider_id, wallet_id, round_id FROM placed
+    )
+    SELECT {_ENTRY_COLUMNS} FROM named t
+    UNION ALL
+    SELECT {_ENTRY_COLUMNS} FROM casino_transactions t
+    JOIN placed p ON t.provider_id = p.provider_id AND t.original_transaction_id = p.id
     WHERE t.is_tombstone
-""")
-
-_REFUNDS = _entries(f"""
-    SELECT {_ENTRY_COLUMNS}
-    FROM casino_transactions t
-    WHERE t.original_id = ANY(CAST(:bets AS uuid[]))
+    UNION ALL
+    SELECT {_ENTRY_COLUMNS} FROM casino_transactions t
+    WHERE t.original_id IN (SELECT id FROM named WHERE type = 'debit')
       AND t.type = 'rollback' AND t.outcome = 'accepted' AND t.amount > 0
-""")
-
-_PAYOUTS = _entries(f"""
-    SELECT DISTINCT ON (t.provider_id, t.wallet_id, t.round_id) {_ENTRY_COLUMNS}
-    FROM casino_transactions t
-    JOIN unnest(CAST(:providers AS uuid[]), CAST(:wallets AS uuid[]), CAST(:rounds AS text[]))
-      AS k(provider_id, wallet_id, round_id)
-      ON t.provider_id = k.provider_id AND t.wallet_id = k.wallet_id
-         AND t.round_id = k.round_id
+    UNION ALL
+    SELECT {_ENTRY_COLUMNS} FROM casino_transactions t
+    JOIN rounds r ON t.provider_id = r.provider_id AND t.wallet_id = r.wallet_id
+      AND t.round_id = r.round_id
     WHERE t.type = 'credit' AND t.outcome = 'accepted'
 """)
 
@@ -128,24 +132,8 @@ async def open_book(db: AsyncSession, commands: Sequence[AnyCommand]) -> Book:
     if not money:
         return book
     await _lock_bet_ids(db, money)
-    for entry in await _read(db, _ENTRIES, _keys(_named_ids(money))):
-        book.know(entry)
-    placed = [
-        (seat.provider_id, command.request.transaction_id)
-        for seat, command in money
-        if isinstance(command, DebitCommand)
-    ]
-    if placed:
-        for entry in await _read(db, _TOMBSTONES, _keys(placed)):
-            book.know(entry)
-    bets = [entry for entry in book.entries.values() if entry.type == TransactionType.DEBIT]
-    if bets:
-        for entry in await _read(db, _REFUNDS, {"bets": [bet.id for bet in bets]}):
-            book.know(entry)
-    rounds = _rounds_of(bets, money)
-    if rounds:
-        for entry in await _read(db, _PAYOUTS, _round_keys(rounds)):
-            book.know(entry)
+    for row in await db.execute(_DEPENDENCIES, _dependency_keys(money)):
+        book.know(_entry(row))
     return book
 
 
@@ -207,32 +195,29 @@ def _named_ids(money: list[tuple[Seat, MoneyCommand]]) -> Iterable[tuple[uuid.UU
             yield seat.provider_id, command.request.related_transaction_id
 
 
-def _rounds_of(bets: list[Entry], money: list[tuple[Seat, MoneyCommand]]) -> set[RoundKey]:
-    """The rounds whose payouts rule 2 may ask about: those of the bets read, and of the
-    bets placed in this batch (a rollback later in the batch may name one)."""
-    rounds = {(bet.provider_id, bet.wallet_id, bet.round_id) for bet in bets if bet.round_id}
-    for seat, command in money:
-        if isinstance(command, DebitCommand):
-            rounds.add((seat.provider_id, seat.wallet_id, command.request.round_id))
-    return rounds
-
-
-def _keys(keys: Iterable[tuple[uuid.UUID, str]]) -> dict[str, list[Any]]:
-    unique = sorted(set(keys))
-    return {"providers": [p for p, _ in unique], "ids": [i for _, i in unique]}
-
-
-def _round_keys(rounds: set[RoundKey]) -> dict[str, list[Any]]:
-    ordered = sorted(rounds)
+def _dependency_keys(money: list[tuple[Seat, MoneyCommand]]) -> dict[str, list[Any]]:
+    """The parameters of `_DEPENDENCIES`: the ids the commands name, and the bets they place."""
+    named = sorted(set(_named_ids(money)))
+    placed = sorted(
+        {
+            (
+                seat.provider_id,
+                seat.wallet_id,
+                command.request.transaction_id,
+                command.request.round_id,
+            )
+            for seat, command in money
+            if isinstance(command, DebitCommand)
+        }
+    )
     return {
-        "providers": [p for p, _, _ in ordered],
-        "wallets": [w for _, w, _ in ordered],
-        "rounds": [r for _, _, r in ordered],
+        "providers": [provider for provider, _ in named],
+        "ids": [transaction_id for _, transaction_id in named],
+        "bet_providers": [bet[0] for bet in placed],
+        "bet_wallets": [bet[1] for bet in placed],
+        "bet_ids": [bet[2] for bet in placed],
+        "bet_rounds": [bet[3] for bet in placed],
     }
-
-
-async def _read(db: AsyncSession, statement: Any, params: dict[str, Any]) -> list[Entry]:
-    return [_entry(row) for row in await db.execute(statement, params)]
 
 
 def _entry(row: Any) -> Entry:
