@@ -8,7 +8,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 import pytest_asyncio
 
-from casino.database import SessionFactory, make_engine, make_session_factory
+from casino.database import (
+    LedgerPool,
+    SessionFactory,
+    make_engine,
+    make_session_factory,
+    open_ledger_pool,
+)
 from casino.seed import create_player, seed_demo_world
 from casino.sessions import open_session
 from tests.integration.casino.support import Table
@@ -25,6 +31,14 @@ async def sessions(casino_database_url: str) -> AsyncIterator[SessionFactory]:
     engine = make_engine(casino_database_url, pool_size=TEST_POOL_SIZE)
     yield make_session_factory(engine)
     await engine.dispose()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def ledger(casino_database_url: str) -> AsyncIterator[LedgerPool]:
+    """The wallet's own asyncpg pool, as the worker opens it."""
+    pool = await open_ledger_pool(casino_database_url, size=TEST_POOL_SIZE)
+    yield pool
+    await pool.close()
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from casino import wallet
-from casino.database import SessionFactory, migrate
+from casino.database import LedgerPool, SessionFactory, migrate
 from casino.seed import DEMO_PLAYER_EMAIL, seed_demo_world
 from tests.integration.casino.support import Table, bet
 
@@ -59,11 +59,11 @@ async def test_the_database_refuses_a_negative_balance(
 
 
 async def test_the_database_refuses_a_second_row_for_one_transaction_id(
-    sessions: SessionFactory, seat: Seat
+    ledger: LedgerPool, sessions: SessionFactory, seat: Seat
 ) -> None:
     table = await seat(100)
     placed = bet(table, 10)
-    await wallet.debit(sessions, placed)
+    await wallet.debit(ledger, placed)
     with pytest.raises(IntegrityError, match="uq_casino_transactions_provider_transaction"):
         async with sessions.begin() as db:
             await db.execute(

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from casino import wallet
-from casino.database import SessionFactory
+from casino.database import LedgerPool, SessionFactory
 from casino.errors import DuplicateTransactionError, InvalidSessionError
 from casino.rules import AnyWalletCommand
 from contracts.errors import ErrorCode
@@ -50,7 +50,7 @@ async def transactions_committing(sessions: SessionFactory, ids: list[str]) -> i
 
 
 async def test_a_batch_is_decided_in_order_and_committed_once(
-    sessions: SessionFactory, seat: Seat
+    ledger: LedgerPool, sessions: SessionFactory, seat: Seat
 ) -> None:
     table, other = await seat(1_000), await seat(500)
     placed = bet(table, 300)
@@ -66,7 +66,7 @@ async def test_a_batch_is_decided_in_order_and_committed_once(
         GetBalanceCommand(request=GetBalanceRequest(session_token=table.token)),
         GetBalanceCommand(request=GetBalanceRequest(session_token="no-such-session")),
     ]
-    outcomes = await wallet.apply(sessions, commands)
+    outcomes = await wallet.apply(ledger, commands)
 
     first, again, duplicate, too_big, refund, paid, balance, unknown = outcomes
     assert isinstance(first, RpcReply)
@@ -90,7 +90,7 @@ async def test_a_batch_is_decided_in_order_and_committed_once(
 
 
 async def test_a_batch_comes_to_what_the_same_commands_one_by_one_do(
-    sessions: SessionFactory, seat: Seat
+    ledger: LedgerPool, sessions: SessionFactory, seat: Seat
 ) -> None:
     """Random bets, payouts, rollbacks (of known, unknown and already rolled-back bets,
     before and after payouts) and retries over three wallets, some of them poor: the
@@ -103,9 +103,9 @@ async def test_a_batch_comes_to_what_the_same_commands_one_by_one_do(
         run = uuid.uuid4().hex[:8]
         commands = [make(tables, run) for make in script]
         if one_by_one:
-            outcomes = [o for c in commands for o in await wallet.apply(sessions, [c])]
+            outcomes = [o for c in commands for o in await wallet.apply(ledger, [c])]
         else:
-            outcomes = await wallet.apply(sessions, commands)
+            outcomes = await wallet.apply(ledger, commands)
         balances = [await balance_of(sessions, table.player) for table in tables]
         ids = [c.request.transaction_id for c in commands if not isinstance(c, GetBalanceCommand)]
         commits = await transactions_committing(sessions, ids)
@@ -180,11 +180,11 @@ def _comparable(outcome: wallet.Outcome, run: str) -> object:
 
 
 async def test_the_batch_path_is_the_single_command_path(
-    sessions: SessionFactory, seat: Seat
+    ledger: LedgerPool, sessions: SessionFactory, seat: Seat
 ) -> None:
     """`wallet.debit` is a batch of one: its row is written by its own transaction."""
     table = await seat(1_000)
     ids = [new_id("bet") for _ in range(3)]
     for tx in ids:
-        await wallet.debit(sessions, bet(table, 10, tx=tx))
+        await wallet.debit(ledger, bet(table, 10, tx=tx))
     assert await transactions_committing(sessions, ids) == 3

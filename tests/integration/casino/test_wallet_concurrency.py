@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from casino import wallet
-from casino.database import SessionFactory
+from casino.database import LedgerPool, SessionFactory
 from contracts.errors import ErrorCode
 from tests.integration.casino.support import (
     Table,
@@ -24,11 +24,11 @@ Seat = Callable[..., Awaitable[Table]]
 
 
 async def test_fifty_copies_of_one_bet_move_money_once_and_agree(
-    sessions: SessionFactory, seat: Seat
+    ledger: LedgerPool, sessions: SessionFactory, seat: Seat
 ) -> None:
     table = await seat(1_000)
     placed = bet(table, 300)
-    replies = await asyncio.gather(*(wallet.debit(sessions, placed) for _ in range(50)))
+    replies = await asyncio.gather(*(wallet.debit(ledger, placed) for _ in range(50)))
     assert all(accepted(reply) == accepted(replies[0]) for reply in replies)
     assert accepted(replies[0])["balance"] == 700
     assert await balance_of(sessions, table.player) == 700
@@ -36,10 +36,10 @@ async def test_fifty_copies_of_one_bet_move_money_once_and_agree(
 
 
 async def test_two_hundred_different_bets_never_overdraw(
-    sessions: SessionFactory, seat: Seat
+    ledger: LedgerPool, sessions: SessionFactory, seat: Seat
 ) -> None:
     table = await seat(1_000)
-    replies = await asyncio.gather(*(wallet.debit(sessions, bet(table, 7)) for _ in range(200)))
+    replies = await asyncio.gather(*(wallet.debit(ledger, bet(table, 7)) for _ in range(200)))
     taken = [reply for reply in replies if reply.result is not None]
     refused = [refusal(reply) for reply in replies if reply.error is not None]
     assert len(taken) == 1_000 // 7
@@ -49,13 +49,13 @@ async def test_two_hundred_different_bets_never_overdraw(
 
 
 async def test_twenty_rollbacks_of_one_bet_refund_it_once(
-    sessions: SessionFactory, seat: Seat
+    ledger: LedgerPool, sessions: SessionFactory, seat: Seat
 ) -> None:
     table = await seat(1_000)
     placed = bet(table, 300)
-    await wallet.debit(sessions, placed)
+    await wallet.debit(ledger, placed)
     replies = await asyncio.gather(
-        *(wallet.rollback(sessions, cancel(table, placed.transaction_id)) for _ in range(20))
+        *(wallet.rollback(ledger, cancel(table, placed.transaction_id)) for _ in range(20))
     )
     assert all(accepted(reply)["rolledBack"] for reply in replies)
     assert await balance_of(sessions, table.player) == 1_000
@@ -64,14 +64,14 @@ async def test_twenty_rollbacks_of_one_bet_refund_it_once(
 
 
 async def test_a_bet_and_its_rollback_at_once_never_charge_for_a_cancelled_bet(
-    sessions: SessionFactory, seat: Seat
+    ledger: LedgerPool, sessions: SessionFactory, seat: Seat
 ) -> None:
     """Whichever comes first, the player ends up not charged (rules 3, 5 and 7)."""
     for _ in range(10):
         table = await seat(1_000)
         placed = bet(table, 300)
         await asyncio.gather(
-            wallet.debit(sessions, placed),
-            wallet.rollback(sessions, cancel(table, placed.transaction_id)),
+            wallet.debit(ledger, placed),
+            wallet.rollback(ledger, cancel(table, placed.transaction_id)),
         )
         assert await balance_of(sessions, table.player) == 1_000

@@ -8,7 +8,7 @@ import aio_pika
 import pytest
 from sqlalchemy import text
 
-from casino.database import SessionFactory, make_engine, make_session_factory
+from casino.database import LedgerPool, SessionFactory, open_ledger_pool
 from casino.worker import build_wallet_broker
 from contracts.rpc import DebitCommand, GetBalanceCommand, RpcReply
 from contracts.wallet import GetBalanceRequest
@@ -23,12 +23,10 @@ UNREACHABLE_DATABASE = "postgresql+asyncpg://postgres@127.0.0.1:1/casino"
 
 
 @asynccontextmanager
-async def running_worker(
-    amqp_url: str, sessions: SessionFactory, queue: str
-) -> AsyncIterator[WalletRpc]:
+async def running_worker(amqp_url: str, ledger: LedgerPool, queue: str) -> AsyncIterator[WalletRpc]:
     """A wallet worker on its own queue, and a caller. When the worker has stopped, every
     command it answered must have been acknowledged: none is left to be redelivered."""
-    broker = build_wallet_broker(amqp_url, sessions, queue=queue, prefetch=PREFETCH)
+    broker = build_wallet_broker(amqp_url, ledger, queue=queue, prefetch=PREFETCH)
     try:
         async with broker, wallet_rpc(amqp_url, queue) as rpc:
             await broker.start()
@@ -49,10 +47,10 @@ def balance_body(table: Table) -> bytes:
 
 
 async def test_a_debit_is_applied_and_answered_to_reply_to(
-    amqp_url: str, sessions: SessionFactory, seat: Seat, unique: str
+    amqp_url: str, ledger: LedgerPool, sessions: SessionFactory, seat: Seat, unique: str
 ) -> None:
     table = await seat(1_000)
-    async with running_worker(amqp_url, sessions, f"casino.wallet.it-{unique}") as rpc:
+    async with running_worker(amqp_url, ledger, f"casino.wallet.it-{unique}") as rpc:
         body = debit_body(table, 250)
         first = await rpc.call(body)
         again = await rpc.call(body)
@@ -79,9 +77,9 @@ async def test_a_debit_is_applied_and_answered_to_reply_to(
     ],
 )
 async def test_a_malformed_command_gets_an_error_reply(
-    amqp_url: str, sessions: SessionFactory, unique: str, body: bytes, code: str
+    amqp_url: str, ledger: LedgerPool, unique: str, body: bytes, code: str
 ) -> None:
-    async with running_worker(amqp_url, sessions, f"casino.wallet.it-{unique}") as rpc:
+    async with running_worker(amqp_url, ledger, f"casino.wallet.it-{unique}") as rpc:
         parsed = RpcReply.model_validate_json((await rpc.call(body)).body)
     assert parsed.error is not None
     assert (parsed.error.code, parsed.error.retryable) == (code, False)
@@ -91,23 +89,23 @@ async def test_a_database_failure_is_a_retryable_reply(
     amqp_url: str, seat: Seat, unique: str
 ) -> None:
     table = await seat(1_000)
-    engine = make_engine(UNREACHABLE_DATABASE)
+    unreachable = await open_ledger_pool(UNREACHABLE_DATABASE)
     try:
         queue = f"casino.wallet.it-{unique}"
-        async with running_worker(amqp_url, make_session_factory(engine), queue) as rpc:
+        async with running_worker(amqp_url, unreachable, queue) as rpc:
             reply = RpcReply.model_validate_json((await rpc.call(debit_body(table, 1))).body)
     finally:
-        await engine.dispose()
+        await unreachable.close()
     assert reply.error is not None
     assert (reply.error.code, reply.error.retryable) == ("WALLET_UNAVAILABLE", True)
 
 
 async def test_fifty_copies_of_one_debit_through_the_worker_move_money_once(
-    amqp_url: str, sessions: SessionFactory, seat: Seat, unique: str
+    amqp_url: str, ledger: LedgerPool, sessions: SessionFactory, seat: Seat, unique: str
 ) -> None:
     table = await seat(1_000)
     body = debit_body(table, 300)
-    async with running_worker(amqp_url, sessions, f"casino.wallet.it-{unique}") as rpc:
+    async with running_worker(amqp_url, ledger, f"casino.wallet.it-{unique}") as rpc:
         replies = await asyncio.gather(*(rpc.call(body) for _ in range(50)))
     assert {reply.body for reply in replies} == {replies[0].body}
     result = RpcReply.model_validate_json(replies[0].body).result
@@ -117,12 +115,12 @@ async def test_fifty_copies_of_one_debit_through_the_worker_move_money_once(
 
 
 async def test_commands_run_concurrently_one_waiting_wallet_does_not_block_others(
-    amqp_url: str, sessions: SessionFactory, seat: Seat, unique: str
+    amqp_url: str, ledger: LedgerPool, sessions: SessionFactory, seat: Seat, unique: str
 ) -> None:
     """While one wallet's row is locked, another player's command is still answered; the
     blocked command is answered once the lock is released."""
     blocked, free = await seat(1_000), await seat(2_000)
-    async with running_worker(amqp_url, sessions, f"casino.wallet.it-{unique}") as rpc:
+    async with running_worker(amqp_url, ledger, f"casino.wallet.it-{unique}") as rpc:
         async with sessions.begin() as blocker:
             await blocker.execute(
                 text("SELECT balance FROM casino_wallets WHERE id = :id FOR UPDATE"),

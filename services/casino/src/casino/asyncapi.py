@@ -9,10 +9,10 @@ dead-lettering from `contracts.topology`. `scripts/docs` writes it to docs/async
 
 from typing import Any
 
+import asyncpg
 from faststream.specification import AsyncAPI
 from pydantic import TypeAdapter
 from pydantic.json_schema import models_json_schema
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from casino.lobby.app import build_broker
 from casino.worker import build_wallet_broker
@@ -21,13 +21,15 @@ from contracts.rpc import LobbyCommand, RpcReply, WalletCommand
 
 # The document describes the deployment in compose.yaml, whatever this machine's settings.
 DOCUMENTED_AMQP_URL = "amqp://rabbitmq:5672/"
+DOCUMENTED_DATABASE_URL = "postgresql://postgres@postgres:5432/casino"
 _REF = "#/components/schemas/{model}"
 
 
 def asyncapi_document() -> dict[str, Any]:
-    # Never connected nor run: only described, so the sessions are bound to no database.
+    # Never connected nor run: only described, so the pool is never opened.
+    unopened = asyncpg.create_pool(DOCUMENTED_DATABASE_URL)
     wallet = build_wallet_broker(
-        DOCUMENTED_AMQP_URL, async_sessionmaker(), queue=topology.WALLET_QUEUE, prefetch=1
+        DOCUMENTED_AMQP_URL, unopened, queue=topology.WALLET_QUEUE, prefetch=1
     )
     lobby = build_broker(DOCUMENTED_AMQP_URL, topology.LOBBY_QUEUE)
     spec = AsyncAPI(

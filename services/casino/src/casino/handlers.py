@@ -15,11 +15,11 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy.exc import SQLAlchemyError
 
 from casino import metrics, wallet
-from casino.database import SessionFactory
+from casino.database import LedgerPool
 from casino.errors import (
     InvalidAmountError,
     InvalidCommandError,
@@ -47,7 +47,7 @@ class _Item:
     reply: RpcReply | None = None
 
 
-async def answer(sessions: SessionFactory, body: bytes, correlation_id: str | None) -> RpcReply:
+async def answer(pool: LedgerPool, body: bytes, correlation_id: str | None) -> RpcReply:
     """The reply to a message holding one wallet command, whatever happens."""
     started = time.perf_counter()
     item = _Item(correlation_id)
@@ -55,11 +55,11 @@ async def answer(sessions: SessionFactory, body: bytes, correlation_id: str | No
         item.command = _COMMAND.validate_json(body)
     except ValidationError as error:
         item.reply = RpcReply(error=_invalid(error))
-    [reply] = await _decide_items(sessions, [item], started)
+    [reply] = await _decide_items(pool, [item], started)
     return reply
 
 
-async def answer_batch(sessions: SessionFactory, body: bytes) -> WalletBatchReply | RpcReply:
+async def answer_batch(pool: LedgerPool, body: bytes) -> WalletBatchReply | RpcReply:
     """The replies to a batch message, in order; a single error if it is not a batch."""
     started = time.perf_counter()
     try:
@@ -68,7 +68,7 @@ async def answer_batch(sessions: SessionFactory, body: bytes) -> WalletBatchRepl
         log.warning("invalid wallet batch")
         return RpcReply(error=InvalidCommandError("not a wallet batch").body())
     items = [_parse(raw) for raw in commands]
-    return WalletBatchReply(replies=await _decide_items(sessions, items, started))
+    return WalletBatchReply(replies=await _decide_items(pool, items, started))
 
 
 def _parse(raw: dict[str, Any]) -> _Item:
@@ -81,17 +81,15 @@ def _parse(raw: dict[str, Any]) -> _Item:
     return item
 
 
-async def _decide_items(
-    sessions: SessionFactory, items: list[_Item], started: float
-) -> list[RpcReply]:
+async def _decide_items(pool: LedgerPool, items: list[_Item], started: float) -> list[RpcReply]:
     """Every item's reply, in order: the parsed ones are applied together, as one batch."""
     parsed = [item for item in items if item.command is not None]
     if parsed:
         try:
-            outcomes = await wallet.apply(sessions, [item.command for item in parsed])
+            outcomes = await wallet.apply(pool, [item.command for item in parsed])
             for item, outcome in zip(parsed, outcomes, strict=True):
                 item.reply = _reply(outcome)
-        except (SQLAlchemyError, OSError) as error:
+        except (asyncpg.PostgresError, *wallet.CONNECTION_FAILURES) as error:
             log.warning("wallet database failed: %r", error, extra={"commands": len(parsed)})
             for item in parsed:
                 item.reply = RpcReply(error=WalletUnavailableError().body())

@@ -5,31 +5,54 @@ process can take a command and apply it.
 """
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 from faststream.rabbit import RabbitBroker, RabbitQueue
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from casino import metrics
-from casino.database import SessionFactory
+from casino.database import LedgerPool, SessionFactory
 from casino.probes import ReadinessChecks, Refresh
 
 CHECK_TIMEOUT_SECONDS = 2.0
+Ping = Callable[[], Awaitable[object]]
 
 
-def readiness(sessions: SessionFactory, broker: RabbitBroker) -> ReadinessChecks:
+def readiness(sessions: SessionFactory | LedgerPool, broker: RabbitBroker) -> ReadinessChecks:
+    """Checks that the database (through the ORM's sessions or the wallet's own pool) and
+    the broker answer."""
+    ping = (
+        _session_ping(sessions)
+        if isinstance(sessions, async_sessionmaker)
+        else _pool_ping(sessions)
+    )
+
     async def checks() -> dict[str, bool]:
         database, broker_up = await asyncio.gather(
-            _database_answers(sessions), broker.ping(timeout=CHECK_TIMEOUT_SECONDS)
+            _answers(ping), broker.ping(timeout=CHECK_TIMEOUT_SECONDS)
         )
         return {"database": database, "broker": broker_up}
 
     return checks
 
 
-async def _database_answers(sessions: SessionFactory) -> bool:
-    try:
-        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS), sessions() as session:
+def _session_ping(sessions: SessionFactory) -> Ping:
+    async def ping() -> None:
+        async with sessions() as session:
             await session.execute(text("SELECT 1"))
+
+    return ping
+
+
+def _pool_ping(pool: LedgerPool) -> Ping:
+    return lambda: pool.fetchval("SELECT 1")
+
+
+async def _answers(ping: Ping) -> bool:
+    try:
+        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
+            await ping()
     except Exception:
         return False
     return True

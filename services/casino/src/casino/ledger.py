@@ -20,39 +20,31 @@ checking that the database ends where the rules said it would.
 
 import uuid
 from collections.abc import Iterable, Sequence
-from typing import Any, TypeAlias, cast
+from typing import Any, TypeAlias
 
-from sqlalchemy import Table, insert, text
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.selectable import TextualSelect
+import asyncpg
+from asyncpg import Connection, Record
 
 from casino.book import Book, Entry, Seat
 from casino.kinds import Outcome, SessionStatus, TransactionType
-from casino.models import IDEMPOTENCY_KEY, ONE_REFUND_PER_BET, Transaction
+from casino.models import IDEMPOTENCY_KEY, ONE_REFUND_PER_BET
 from contracts.rpc import CreditCommand, DebitCommand, GetBalanceCommand, RollbackCommand
 
-_SEATS = text("""
+_SEATS = """
     SELECT s.token, s.id, s.wallet_id, s.status, g.provider_id, w.currency, w.balance
     FROM casino_game_sessions s
     JOIN casino_games g ON g.id = s.game_id
     JOIN casino_wallets w ON w.id = s.wallet_id
-    WHERE s.token = ANY(CAST(:tokens AS text[]))
+    WHERE s.token = ANY($1::text[])
     ORDER BY w.id
     FOR UPDATE OF w
-""")
+"""
 
-_LOCK_BET_IDS = text("""
+_LOCK_BET_IDS = """
     SELECT count(pg_advisory_xact_lock(k))
     FROM (SELECT DISTINCT hashtextextended(x, 0) AS k
-          FROM unnest(CAST(:keys AS text[])) AS x ORDER BY 1) AS bet_ids
-""")
-
-
-def _entries(sql: str) -> TextualSelect:
-    """A query of ledger rows; the reply column is read back as JSON."""
-    return text(sql).columns(reply=JSONB)
+          FROM unnest($1::text[]) AS x ORDER BY 1) AS bet_ids
+"""
 
 
 _ENTRY_COLUMNS = """
@@ -65,17 +57,15 @@ _ENTRY_COLUMNS = """
 # tombstones of the bets it places (rule 5); the refunds of the bets named (rule 4); and
 # the accepted payouts in the rounds of the bets named or placed (rule 2). A row may come
 # more than once; the book takes each in once.
-_DEPENDENCIES = _entries(f"""
+_DEPENDENCIES = f"""
     WITH named AS (
         SELECT t.* FROM casino_transactions t
-        JOIN unnest(CAST(:providers AS uuid[]), CAST(:ids AS text[])) AS k(provider_id, id)
+        JOIN unnest($1::uuid[], $2::text[]) AS k(provider_id, id)
           ON t.provider_id = k.provider_id AND t.transaction_id = k.id
     ),
     placed AS (
-        SELECT * FROM unnest(
-            CAST(:bet_providers AS uuid[]), CAST(:bet_wallets AS uuid[]),
-            CAST(:bet_ids AS text[]), CAST(:bet_rounds AS text[])
-        ) AS p(provider_id, wallet_id, id, round_id)
+        SELECT * FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[])
+          AS p(provider_id, wallet_id, id, round_id)
     ),
     rounds AS (
         SELECT provider_id, wallet_id, round_id FROM named WHERE type = 'debit'
@@ -95,30 +85,34 @@ _DEPENDENCIES = _entries(f"""
     JOIN rounds r ON t.provider_id = r.provider_id AND t.wallet_id = r.wallet_id
       AND t.round_id = r.round_id
     WHERE t.type = 'credit' AND t.outcome = 'accepted'
-""")
+"""
 
-_MOVE_BALANCES = text("""
+_MOVE_BALANCES = """
     UPDATE casino_wallets AS w SET balance = w.balance + m.amount
-    FROM unnest(CAST(:wallets AS uuid[]), CAST(:amounts AS bigint[])) AS m(wallet_id, amount)
+    FROM unnest($1::uuid[], $2::bigint[]) AS m(wallet_id, amount)
     WHERE w.id = m.wallet_id
     RETURNING w.id, w.balance
-""")
+"""
 
-# Deadlocks cannot come from our lock order, but a batch can still lose a race that the
-# database settles (the same transactionId inserted through two wallets at once).
-_DEADLOCK_DETECTED = "40P01"
-
-_LEDGER = cast(Table, Transaction.__table__)
+_COLUMNS = (
+    "id, provider_id, transaction_id, type, outcome, error_code, session_id, wallet_id,"
+    " round_id, amount, original_transaction_id, original_id, related_transaction_id,"
+    " is_tombstone, fingerprint, reply, balance_after"
+)
+_APPEND = f"""
+    INSERT INTO casino_transactions ({_COLUMNS})
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+"""
 
 MoneyCommand: TypeAlias = DebitCommand | CreditCommand | RollbackCommand
 AnyCommand: TypeAlias = GetBalanceCommand | MoneyCommand
 
 
-async def open_book(db: AsyncSession, commands: Sequence[AnyCommand]) -> Book:
+async def open_book(db: Connection, commands: Sequence[AnyCommand]) -> Book:
     """Lock what `commands` may touch and read what their decisions depend on."""
     book = Book()
     tokens = sorted({command.request.session_token for command in commands})
-    for row in await db.execute(_SEATS, {"tokens": tokens}):
+    for row in await db.fetch(_SEATS, tokens):
         token, session_id, wallet_id, status, provider_id, currency, balance = row
         active = status == SessionStatus.ACTIVE
         book.seats[token] = Seat(session_id, wallet_id, provider_id, active, currency)
@@ -132,20 +126,18 @@ async def open_book(db: AsyncSession, commands: Sequence[AnyCommand]) -> Book:
     if not money:
         return book
     await _lock_bet_ids(db, money)
-    for row in await db.execute(_DEPENDENCIES, _dependency_keys(money)):
+    for row in await db.fetch(_DEPENDENCIES, *_dependency_keys(money)):
         book.know(_entry(row))
     return book
 
 
-async def write_book(db: AsyncSession, book: Book) -> None:
+async def write_book(db: Connection, book: Book) -> None:
     """Append the decided rows and move the balances; fail if the database disagrees."""
     if book.decided:
-        await db.execute(insert(_LEDGER), [_row(e) for e in book.decided])
+        await db.executemany(_APPEND, [_row(entry) for entry in book.decided])
     if book.moves:
         wallets = list(book.moves)
-        moved = await db.execute(
-            _MOVE_BALANCES, {"wallets": wallets, "amounts": [book.moves[w] for w in wallets]}
-        )
+        moved = await db.fetch(_MOVE_BALANCES, wallets, [book.moves[w] for w in wallets])
         for wallet_id, balance in moved:
             if balance != book.balances[wallet_id]:
                 raise AssertionError(
@@ -154,24 +146,23 @@ async def write_book(db: AsyncSession, book: Book) -> None:
                 )
 
 
-def is_decided_concurrently(error: DBAPIError) -> bool:
+def is_decided_concurrently(error: Exception) -> bool:
     """Whether a batch lost a race that the database settled, so that running it again
     answers from the winner's rows: the idempotency key or the one-refund-per-bet index
     (the same key through another wallet at the same moment), or a deadlock."""
-    cause = getattr(error.orig, "__cause__", None)
-    if isinstance(error, IntegrityError):
-        return getattr(cause, "constraint_name", None) in {IDEMPOTENCY_KEY, ONE_REFUND_PER_BET}
-    return getattr(cause, "sqlstate", None) == _DEADLOCK_DETECTED
+    if isinstance(error, asyncpg.UniqueViolationError):
+        return error.constraint_name in {IDEMPOTENCY_KEY, ONE_REFUND_PER_BET}
+    return isinstance(error, asyncpg.DeadlockDetectedError)
 
 
-async def _lock_bet_ids(db: AsyncSession, money: list[tuple[Seat, MoneyCommand]]) -> None:
+async def _lock_bet_ids(db: Connection, money: list[tuple[Seat, MoneyCommand]]) -> None:
     bet_ids = [
         f"{seat.provider_id}:{bet_id}"
         for seat, command in money
         if (bet_id := _bet_id(command)) is not None
     ]
     if bet_ids:
-        await db.execute(_LOCK_BET_IDS, {"keys": bet_ids})
+        await db.fetchval(_LOCK_BET_IDS, bet_ids)
 
 
 def _bet_id(command: MoneyCommand) -> str | None:
@@ -195,7 +186,7 @@ def _named_ids(money: list[tuple[Seat, MoneyCommand]]) -> Iterable[tuple[uuid.UU
             yield seat.provider_id, command.request.related_transaction_id
 
 
-def _dependency_keys(money: list[tuple[Seat, MoneyCommand]]) -> dict[str, list[Any]]:
+def _dependency_keys(money: list[tuple[Seat, MoneyCommand]]) -> tuple[list[Any], ...]:
     """The parameters of `_DEPENDENCIES`: the ids the commands name, and the bets they place."""
     named = sorted(set(_named_ids(money)))
     placed = sorted(
@@ -210,55 +201,56 @@ def _dependency_keys(money: list[tuple[Seat, MoneyCommand]]) -> dict[str, list[A
             if isinstance(command, DebitCommand)
         }
     )
-    return {
-        "providers": [provider for provider, _ in named],
-        "ids": [transaction_id for _, transaction_id in named],
-        "bet_providers": [bet[0] for bet in placed],
-        "bet_wallets": [bet[1] for bet in placed],
-        "bet_ids": [bet[2] for bet in placed],
-        "bet_rounds": [bet[3] for bet in placed],
-    }
-
-
-def _entry(row: Any) -> Entry:
-    return Entry(
-        id=row.id,
-        provider_id=row.provider_id,
-        transaction_id=row.transaction_id,
-        type=TransactionType(row.type),
-        outcome=Outcome(row.outcome),
-        error_code=row.error_code,
-        session_id=row.session_id,
-        wallet_id=row.wallet_id,
-        round_id=row.round_id,
-        amount=row.amount,
-        original_transaction_id=row.original_transaction_id,
-        original_id=row.original_id,
-        related_transaction_id=row.related_transaction_id,
-        is_tombstone=row.is_tombstone,
-        fingerprint=row.fingerprint,
-        reply=row.reply,
-        balance_after=row.balance_after,
+    return (
+        [provider for provider, _ in named],
+        [transaction_id for _, transaction_id in named],
+        [bet[0] for bet in placed],
+        [bet[1] for bet in placed],
+        [bet[2] for bet in placed],
+        [bet[3] for bet in placed],
     )
 
 
-def _row(entry: Entry) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "provider_id": entry.provider_id,
-        "transaction_id": entry.transaction_id,
-        "type": entry.type.value,
-        "outcome": entry.outcome.value,
-        "error_code": entry.error_code,
-        "session_id": entry.session_id,
-        "wallet_id": entry.wallet_id,
-        "round_id": entry.round_id,
-        "amount": entry.amount,
-        "original_transaction_id": entry.original_transaction_id,
-        "original_id": entry.original_id,
-        "related_transaction_id": entry.related_transaction_id,
-        "is_tombstone": entry.is_tombstone,
-        "fingerprint": entry.fingerprint,
-        "reply": entry.reply,
-        "balance_after": entry.balance_after,
-    }
+def _entry(row: Record) -> Entry:
+    return Entry(
+        id=row["id"],
+        provider_id=row["provider_id"],
+        transaction_id=row["transaction_id"],
+        type=TransactionType(row["type"]),
+        outcome=Outcome(row["outcome"]),
+        error_code=row["error_code"],
+        session_id=row["session_id"],
+        wallet_id=row["wallet_id"],
+        round_id=row["round_id"],
+        amount=row["amount"],
+        original_transaction_id=row["original_transaction_id"],
+        original_id=row["original_id"],
+        related_transaction_id=row["related_transaction_id"],
+        is_tombstone=row["is_tombstone"],
+        fingerprint=row["fingerprint"],
+        reply=row["reply"],
+        balance_after=row["balance_after"],
+    )
+
+
+def _row(entry: Entry) -> tuple[Any, ...]:
+    """The parameters of `_APPEND`, in `_COLUMNS` order."""
+    return (
+        entry.id,
+        entry.provider_id,
+        entry.transaction_id,
+        entry.type.value,
+        entry.outcome.value,
+        entry.error_code,
+        entry.session_id,
+        entry.wallet_id,
+        entry.round_id,
+        entry.amount,
+        entry.original_transaction_id,
+        entry.original_id,
+        entry.related_transaction_id,
+        entry.is_tombstone,
+        entry.fingerprint,
+        entry.reply,
+        entry.balance_after,
+    )

@@ -12,16 +12,21 @@ transactionId through another wallet at the same moment, the one-refund-per-bet 
 deadlock), its transaction is rolled back and the batch runs again: the second time the
 winner's rows are there and the commands are answered from them. If it loses again, each
 command runs alone, so one contested command cannot hold up the rest.
+
+If the connection fails, the batch runs once more on a fresh one. That is safe even when
+the commit may have happened: the second run finds the rows and answers from them. (It
+is also what replaces a pre-ping: a connection the database dropped while idle, say at a
+restart, costs one retry instead of a failed batch.)
 """
 
 from collections.abc import Sequence
 from typing import TypeAlias
 
-from sqlalchemy.exc import DBAPIError
+import asyncpg
 
 from casino import ledger, rules
 from casino.book import Book
-from casino.database import SessionFactory
+from casino.database import LedgerPool
 from casino.errors import WalletError
 from casino.rules import AnyWalletCommand
 from contracts.rpc import (
@@ -38,29 +43,37 @@ Outcome: TypeAlias = RpcReply | WalletError
 
 # A batch that loses a race runs again once as a whole before its commands run alone.
 _ATTEMPTS_AS_A_BATCH = 2
+CONNECTION_FAILURES = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError)
 
 
-async def apply(sessions: SessionFactory, commands: Sequence[AnyWalletCommand]) -> list[Outcome]:
+async def apply(pool: LedgerPool, commands: Sequence[AnyWalletCommand]) -> list[Outcome]:
     """Decide `commands` in order, commit once, and return their outcomes in order.
 
-    Raises what the database raises (unreachable, failing): then nothing was committed,
-    and every command of the batch may be retried.
+    Raises what the database raises (unreachable, failing): then the commands may or may
+    not have been committed, and every one of them may be retried.
     """
     for _ in range(_ATTEMPTS_AS_A_BATCH):
         try:
-            return await _apply_once(sessions, commands)
-        except DBAPIError as error:
+            return await _apply_on_a_fresh_connection_if_need_be(pool, commands)
+        except asyncpg.PostgresError as error:
             if not ledger.is_decided_concurrently(error):
                 raise
     if len(commands) == 1:
-        return await _apply_once(sessions, commands)
-    return [outcome for command in commands for outcome in await apply(sessions, [command])]
+        return await _apply_once(pool, commands)
+    return [outcome for command in commands for outcome in await apply(pool, [command])]
 
 
-async def _apply_once(
-    sessions: SessionFactory, commands: Sequence[AnyWalletCommand]
+async def _apply_on_a_fresh_connection_if_need_be(
+    pool: LedgerPool, commands: Sequence[AnyWalletCommand]
 ) -> list[Outcome]:
-    async with sessions.begin() as db:
+    try:
+        return await _apply_once(pool, commands)
+    except CONNECTION_FAILURES:
+        return await _apply_once(pool, commands)
+
+
+async def _apply_once(pool: LedgerPool, commands: Sequence[AnyWalletCommand]) -> list[Outcome]:
+    async with pool.acquire() as db, db.transaction():
         book = await ledger.open_book(db, commands)
         outcomes = [_decide(book, command) for command in commands]
         await ledger.write_book(db, book)
@@ -74,21 +87,21 @@ def _decide(book: Book, command: AnyWalletCommand) -> Outcome:
         return refused
 
 
-async def get_balance(sessions: SessionFactory, request: GetBalanceRequest) -> RpcReply:
+async def get_balance(pool: LedgerPool, request: GetBalanceRequest) -> RpcReply:
     """One command as a batch of one; raises its refusal (for callers outside the worker)."""
-    return _reply(await apply(sessions, [GetBalanceCommand(request=request)]))
+    return _reply(await apply(pool, [GetBalanceCommand(request=request)]))
 
 
-async def debit(sessions: SessionFactory, request: DebitRequest) -> RpcReply:
-    return _reply(await apply(sessions, [DebitCommand(request=request)]))
+async def debit(pool: LedgerPool, request: DebitRequest) -> RpcReply:
+    return _reply(await apply(pool, [DebitCommand(request=request)]))
 
 
-async def credit(sessions: SessionFactory, request: CreditRequest) -> RpcReply:
-    return _reply(await apply(sessions, [CreditCommand(request=request)]))
+async def credit(pool: LedgerPool, request: CreditRequest) -> RpcReply:
+    return _reply(await apply(pool, [CreditCommand(request=request)]))
 
 
-async def rollback(sessions: SessionFactory, request: RollbackRequest) -> RpcReply:
-    return _reply(await apply(sessions, [RollbackCommand(request=request)]))
+async def rollback(pool: LedgerPool, request: RollbackRequest) -> RpcReply:
+    return _reply(await apply(pool, [RollbackCommand(request=request)]))
 
 
 def _reply(outcomes: list[Outcome]) -> RpcReply:

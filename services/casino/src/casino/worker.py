@@ -47,7 +47,7 @@ from faststream.rabbit import Channel, RabbitBroker, RabbitResponse
 from faststream.rabbit.annotations import RabbitMessage
 
 from casino import metrics
-from casino.database import SessionFactory, make_engine, make_session_factory
+from casino.database import LedgerPool, open_ledger_pool
 from casino.dead_letter import DeadLetterRepeatedFailures
 from casino.handlers import answer, answer_batch
 from casino.health import queue_depths, readiness
@@ -66,7 +66,7 @@ GRACEFUL_TIMEOUT_SECONDS = 10.0
 
 
 def build_wallet_broker(
-    amqp_url: str, sessions: SessionFactory, *, queue: str, prefetch: int
+    amqp_url: str, pool: LedgerPool, *, queue: str, prefetch: int
 ) -> RabbitBroker:
     """A broker whose one subscriber answers wallet commands on the durable `queue`."""
     broker = RabbitBroker(
@@ -87,9 +87,9 @@ def build_wallet_broker(
         if message.raw_message.redelivered:
             metrics.REDELIVERED.labels(queue=queue).inc()
         if message.raw_message.type == WALLET_BATCH_TYPE:
-            work = answer_batch(sessions, message.body)
+            work = answer_batch(pool, message.body)
         else:
-            work = answer(sessions, message.body, correlation_id)
+            work = answer(pool, message.body, correlation_id)
         reply = await _finish_even_if_cancelled(work)
         # Sorted keys: a replay (read back from JSONB) is then byte for byte the first reply.
         wire = reply.model_dump(mode="json", exclude_none=True)
@@ -120,11 +120,10 @@ def _raw_body(message: StreamMessage[Any]) -> bytes:
 async def serve(settings: CasinoSettings) -> None:
     """Consume wallet commands until SIGINT or SIGTERM, then drain and close; serve
     /health, /ready and /metrics on WALLET_PROBES_PORT meanwhile."""
-    engine = make_engine(settings.casino_database_url, pool_size=settings.database_pool_size)
-    sessions = make_session_factory(engine)
+    pool = await open_ledger_pool(settings.casino_database_url, size=settings.database_pool_size)
     broker = build_wallet_broker(
         settings.amqp_url,
-        sessions,
+        pool,
         queue=settings.wallet_queue,
         prefetch=settings.wallet_prefetch,
     )
@@ -132,7 +131,7 @@ async def serve(settings: CasinoSettings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    checks = readiness(sessions, broker)
+    checks = readiness(pool, broker)
 
     async def ready_unless_stopping() -> dict[str, bool]:
         return {**await checks(), "consuming": not stop.is_set()}
@@ -152,4 +151,4 @@ async def serve(settings: CasinoSettings) -> None:
                 log.info("stopping: draining the commands in flight")
             log.info("wallet worker stopped")
     finally:
-        await engine.dispose()
+        await pool.close()
