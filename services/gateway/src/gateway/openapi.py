@@ -19,6 +19,7 @@ from pydantic.json_schema import models_json_schema
 from contracts.errors import CATALOGUE, ErrorBody, ErrorCode
 from contracts.lobby import LaunchGameRequest, SimulateRoundRequest
 from contracts.provider import ProviderLaunchRequest, ProviderSimulateRequest
+from contracts.signing import CASINO_SIGNATURE_HEADER, TIMESTAMP_HEADER
 from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, RollbackRequest
 
 REQUEST_BODIES: tuple[type[BaseModel], ...] = (
@@ -31,6 +32,7 @@ REQUEST_BODIES: tuple[type[BaseModel], ...] = (
     ProviderLaunchRequest,
     ProviderSimulateRequest,
 )
+_SIGNATURE_HEADERS = (CASINO_SIGNATURE_HEADER, TIMESTAMP_HEADER)
 _REFS, _SCHEMAS = models_json_schema(
     [(model, "validation") for model in REQUEST_BODIES],
     ref_template="#/components/schemas/{model}",
@@ -41,6 +43,17 @@ def json_body(model: type[BaseModel]) -> dict[str, Any]:
     """`openapi_extra` for a route that reads `model` as its JSON body by hand."""
     schema = _REFS[(model, "validation")]
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+def signed_json_body(model: type[BaseModel]) -> dict[str, Any]:
+    """`json_body` for a wallet callback, with its signature headers: the route reads them
+    by hand (`gateway.callback`), so they are documented here as FastAPI would have."""
+    return json_body(model) | {"parameters": [_optional_header(h) for h in _SIGNATURE_HEADERS]}
+
+
+def _optional_header(name: str) -> dict[str, Any]:
+    schema = {"anyOf": [{"type": "string"}, {"type": "null"}], "title": name.title()}
+    return {"name": name, "in": "header", "required": False, "schema": schema}
 
 
 def error_responses(codes: Iterable[ErrorCode]) -> dict[int | str, dict[str, Any]]:

@@ -9,32 +9,27 @@ import hmac
 from typing import Annotated
 
 from fastapi import Depends, Header
+from starlette.datastructures import Headers
 
-from contracts.signing import SignatureError, verify
-from gateway.body import RawBodyDep
+from contracts.signing import CASINO_SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 from gateway.dependencies import SettingsDep
 from gateway.errors import ApiKeyInvalidError, SignatureInvalidError
+from gateway.settings import GatewaySettings
 
 
-async def verified_body(
-    raw: RawBodyDep,
-    settings: SettingsDep,
-    x_casino_signature: Annotated[str | None, Header()] = None,
-    x_signature_timestamp: Annotated[str | None, Header()] = None,
-) -> bytes:
-    """The raw body, once a configured CASINO_SECRET is shown to have signed it."""
+def check_signature(raw: bytes, headers: Headers, settings: GatewaySettings) -> None:
+    """Refuse the body unless a configured CASINO_SECRET is shown to have signed it."""
     try:
         verify(
             raw,
-            x_casino_signature,
+            headers.get(CASINO_SIGNATURE_HEADER),
             settings.casino_secret,
-            timestamp=x_signature_timestamp,
+            timestamp=headers.get(TIMESTAMP_HEADER),
             require_timestamp=settings.signature_timestamp_required,
             tolerance_seconds=settings.signature_tolerance_seconds,
         )
     except SignatureError as error:
         raise SignatureInvalidError(f"The request signature is invalid: {error}") from None
-    return raw
 
 
 async def require_api_key(
@@ -49,5 +44,4 @@ async def require_api_key(
         raise ApiKeyInvalidError()
 
 
-VerifiedBodyDep = Annotated[bytes, Depends(verified_body)]
 ApiKeyDep = Depends(require_api_key)

@@ -4,7 +4,7 @@ sent to the wallet worker over RPC, batched with whatever else waits at that mom
 """
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from contracts.errors import ErrorCode
 from contracts.rpc import CreditCommand, DebitCommand, GetBalanceCommand, RollbackCommand
@@ -18,10 +18,8 @@ from contracts.wallet import (
     TransactionReply,
 )
 from gateway.body import parse_body
-from gateway.commands import send_command
-from gateway.dependencies import SettingsDep, WalletRpcDep
-from gateway.openapi import error_responses, json_body
-from gateway.security import VerifiedBodyDep
+from gateway.callback import SignedCallbackDep
+from gateway.openapi import error_responses, signed_json_body
 
 router = APIRouter(prefix="/casino", tags=["wallet callbacks (signed by the provider)"])
 
@@ -43,47 +41,45 @@ _MONEY_MOVING = (
 @router.post(
     "/getBalance",
     response_model=BalanceReply,
-    openapi_extra=json_body(GetBalanceRequest),
+    openapi_extra=signed_json_body(GetBalanceRequest),
     responses=error_responses(_EVERY_CALLBACK),
 )
-async def get_balance(
-    body: VerifiedBodyDep, rpc: WalletRpcDep, settings: SettingsDep
-) -> JSONResponse:
+async def get_balance(callback: SignedCallbackDep) -> Response:
     """The balance of the session player's wallet."""
-    command = GetBalanceCommand(request=parse_body(GetBalanceRequest, body))
-    return await send_command(rpc, settings.wallet_queue, command, settings.rpc_timeout_seconds)
+    command = GetBalanceCommand(request=parse_body(GetBalanceRequest, callback.body))
+    return await callback.send(command)
 
 
 @router.post(
     "/debit",
     response_model=TransactionReply,
-    openapi_extra=json_body(DebitRequest),
+    openapi_extra=signed_json_body(DebitRequest),
     responses=error_responses(
         (*_MONEY_MOVING, ErrorCode.INSUFFICIENT_FUNDS, ErrorCode.TRANSACTION_ROLLED_BACK)
     ),
 )
-async def debit(body: VerifiedBodyDep, rpc: WalletRpcDep, settings: SettingsDep) -> JSONResponse:
+async def debit(callback: SignedCallbackDep) -> Response:
     """A bet. Idempotent by transactionId: a retry gets the first reply again."""
-    command = DebitCommand(request=parse_body(DebitRequest, body))
-    return await send_command(rpc, settings.wallet_queue, command, settings.rpc_timeout_seconds)
+    command = DebitCommand(request=parse_body(DebitRequest, callback.body))
+    return await callback.send(command)
 
 
 @router.post(
     "/credit",
     response_model=TransactionReply,
-    openapi_extra=json_body(CreditRequest),
+    openapi_extra=signed_json_body(CreditRequest),
     responses=error_responses((*_MONEY_MOVING, ErrorCode.TRANSACTION_NOT_FOUND)),
 )
-async def credit(body: VerifiedBodyDep, rpc: WalletRpcDep, settings: SettingsDep) -> JSONResponse:
+async def credit(callback: SignedCallbackDep) -> Response:
     """A payout (0 closes a losing round). Idempotent by transactionId."""
-    command = CreditCommand(request=parse_body(CreditRequest, body))
-    return await send_command(rpc, settings.wallet_queue, command, settings.rpc_timeout_seconds)
+    command = CreditCommand(request=parse_body(CreditRequest, callback.body))
+    return await callback.send(command)
 
 
 @router.post(
     "/rollback",
     response_model=RollbackReply,
-    openapi_extra=json_body(RollbackRequest),
+    openapi_extra=signed_json_body(RollbackRequest),
     responses=error_responses(
         (
             *_EVERY_CALLBACK,
@@ -94,7 +90,7 @@ async def credit(body: VerifiedBodyDep, rpc: WalletRpcDep, settings: SettingsDep
         )
     ),
 )
-async def rollback(body: VerifiedBodyDep, rpc: WalletRpcDep, settings: SettingsDep) -> JSONResponse:
+async def rollback(callback: SignedCallbackDep) -> Response:
     """Cancels a bet; an unknown bet leaves a tombstone. Idempotent by transactionId."""
-    command = RollbackCommand(request=parse_body(RollbackRequest, body))
-    return await send_command(rpc, settings.wallet_queue, command, settings.rpc_timeout_seconds)
+    command = RollbackCommand(request=parse_body(RollbackRequest, callback.body))
+    return await callback.send(command)
