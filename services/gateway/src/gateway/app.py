@@ -14,9 +14,8 @@ from fastapi import FastAPI
 
 from gateway import metrics
 from gateway.batching import WalletBatcher
-from gateway.correlation import CorrelationMiddleware
+from gateway.envelope import RequestEnvelopeMiddleware
 from gateway.errors import install_error_handlers
-from gateway.metrics import HttpMetricsMiddleware
 from gateway.openapi import install_openapi
 from gateway.routes import health, lobby, provider_forward, wallet
 from gateway.rpc import Rpc, RpcClient
@@ -63,9 +62,7 @@ def create_app(
         title="Casino gateway", version="1.0.0", description=DESCRIPTION, lifespan=lifespan
     )
     app.state.settings = settings
-    app.add_middleware(CorrelationMiddleware)
-    # Outermost, so even an answer the correlation middleware made is counted.
-    app.add_middleware(HttpMetricsMiddleware)
+    app.add_middleware(RequestEnvelopeMiddleware)
     install_error_handlers(app)
     routers = (wallet.router, lobby.router, provider_forward.router, health.router, metrics.router)
     for router in routers:

@@ -104,12 +104,19 @@ _HTTP_STATUS_CODES = {
 }
 
 
-async def _gateway_error(_: Request, exc: Exception) -> JSONResponse:
+async def _gateway_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, GatewayError)
+    if not isinstance(exc, CasinoRefusedError):  # that one is logged with its command
+        _log_refusal(request, exc.body)
     return error_response(exc.body)
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+def _log_refusal(request: Request, body: ErrorBody) -> None:
+    # With no access log (ACCESS_LOG), this is the one line about a request refused here.
+    log.info("request refused", extra={"path": request.scope["path"], "code": body.code.value})
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _HTTP_STATUS_CODES.get(exc.status_code)
     if code is None:
@@ -117,16 +124,20 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
         # is a bug, not something to echo to the caller.
         log.error("unexpected HTTP exception %s: %s", exc.status_code, exc.detail)
         return internal_error_response()
-    response = error_response(ErrorBody.of(code))
+    body = ErrorBody.of(code)
+    _log_refusal(request, body)
+    response = error_response(body)
     if exc.headers:
         response.headers.update(exc.headers)
     return response
 
 
-async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     fields = ", ".join(".".join(str(part) for part in e["loc"]) for e in exc.errors())
-    return error_response(ErrorBody.of(ErrorCode.INVALID_REQUEST, f"invalid: {fields}"))
+    body = ErrorBody.of(ErrorCode.INVALID_REQUEST, f"invalid: {fields}")
+    _log_refusal(request, body)
+    return error_response(body)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -2,7 +2,7 @@
 
 - `gateway_http_requests_total` / `gateway_http_request_seconds`: every request, by
   method, route template (not the raw path, so ids do not explode the label set) and
-  status.
+  status (`gateway.envelope` observes them).
 - `gateway_rpc_seconds`: the RabbitMQ round trip of each casino command, by queue,
   command and outcome (`ok` or the error code, WALLET_UNAVAILABLE for a timeout).
 - `gateway_wallet_outcomes_total`: wallet callbacks answered, by command and code.
@@ -11,11 +11,10 @@
   1 at low load, more when commands queue up behind the messages in flight.
 """
 
-import time
+from functools import cache
 
 from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HTTP_REQUESTS = Counter(
     "gateway_http_requests_total", "HTTP requests answered.", ["method", "route", "status"]
@@ -44,34 +43,39 @@ RPC_IN_FLIGHT = Gauge("gateway_rpc_in_flight", "Casino commands awaiting their r
 router = APIRouter(tags=["health"])
 
 
+def http_request_answered(method: str, route: str, status: int, seconds: float) -> None:
+    requests, timing = _http_children(method, route, status)
+    requests.inc()
+    timing.observe(seconds)
+
+
+def command_answered(queue: str, command: str, outcome: str, seconds: float) -> None:
+    _rpc_child(queue, command, outcome).observe(seconds)
+
+
+def wallet_answered(command: str, outcome: str) -> None:
+    _wallet_child(command, outcome).inc()
+
+
+# `labels()` checks and looks its arguments up on every call; these few label sets are
+# resolved once. (A `labels()` child is the same object each time, so this only skips
+# the work.)
+@cache
+def _http_children(method: str, route: str, status: int) -> tuple[Counter, Histogram]:
+    return HTTP_REQUESTS.labels(method, route, str(status)), HTTP_SECONDS.labels(method, route)
+
+
+@cache
+def _rpc_child(queue: str, command: str, outcome: str) -> Histogram:
+    return RPC_SECONDS.labels(queue, command, outcome)
+
+
+@cache
+def _wallet_child(command: str, outcome: str) -> Counter:
+    return WALLET_OUTCOMES.labels(command, outcome)
+
+
 @router.get("/metrics", response_class=Response)
 async def metrics() -> Response:
     """Prometheus metrics of this gateway process, in the text exposition format."""
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
-
-class HttpMetricsMiddleware:
-    """Counts and times every HTTP request by its route template."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def send_noting_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_noting_status)
-        finally:
-            route = getattr(scope.get("route"), "path", "unmatched")
-            HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
-            HTTP_SECONDS.labels(scope["method"], route).observe(time.perf_counter() - started)

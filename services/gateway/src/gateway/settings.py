@@ -46,6 +46,8 @@ class GatewaySettings(BaseSettings):
     # launchGame and simulateRound wait on the provider as well as on the casino.
     lobby_rpc_timeout_seconds: Seconds = 60.0
     max_body_bytes: Annotated[int, Field(ge=1)] = 65536
+    # uvicorn's line per request; off: each command is logged once (`gateway.commands`).
+    access_log: bool = False
     # Empty means "not configured": the lobby endpoints are then open (development).
     operator_api_key: str | None = None
     # simulateRound can create wins; when unset it follows ENVIRONMENT (see below).

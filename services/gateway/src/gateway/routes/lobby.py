@@ -7,7 +7,7 @@ waits on the provider, which calls back into the wallet (SPEC).
 """
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from contracts.errors import ErrorCode
 from contracts.lobby import (
@@ -51,7 +51,7 @@ async def require_simulate_enabled(settings: SettingsDep) -> None:
     openapi_extra=json_body(LaunchGameRequest),
     responses=error_responses(_EVERY_LOBBY_CALL),
 )
-async def launch_game(raw: RawBodyDep, rpc: RpcDep, settings: SettingsDep) -> JSONResponse:
+async def launch_game(raw: RawBodyDep, rpc: RpcDep, settings: SettingsDep) -> Response:
     """Opens a game session for the player and launches it at the provider."""
     command = LaunchGameCommand(request=parse_body(LaunchGameRequest, raw))
     return await send_command(
@@ -73,7 +73,7 @@ async def launch_game(raw: RawBodyDep, rpc: RpcDep, settings: SettingsDep) -> JS
     ),
     dependencies=[Depends(require_simulate_enabled)],
 )
-async def simulate_round(raw: RawBodyDep, rpc: RpcDep, settings: SettingsDep) -> JSONResponse:
+async def simulate_round(raw: RawBodyDep, rpc: RpcDep, settings: SettingsDep) -> Response:
     """A test driver: launches a session and has the provider play one round in it."""
     command = SimulateRoundCommand(request=parse_body(SimulateRoundRequest, raw))
     return await send_command(
