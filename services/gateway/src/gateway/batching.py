@@ -181,7 +181,7 @@ class WalletBatcher:
     async def _round_trip(self, queue: str, batch: list[_Waiting]) -> list[RpcReply]:
         now = asyncio.get_running_loop().time()
         expiration = max(min(w.deadline for w in batch) - now, _SHORTEST_EXPIRATION_SECONDS)
-        reply_within = max(w.deadline for w in batch) - now + _AFTER_LAST_CALLER_SECONDS
+        reply_within = round(max(w.deadline for w in batch) - now + _AFTER_LAST_CALLER_SECONDS, 3)
         if len(batch) == 1:
             [only] = batch
             body = await self._publisher.request(

@@ -3,10 +3,12 @@
 - `gateway_http_requests_total` / `gateway_http_request_seconds`: every request, by
   method, route template (not the raw path, so ids do not explode the label set) and
   status (`gateway.envelope` observes them).
-- `gateway_rpc_seconds`: the RabbitMQ round trip of each casino command, by queue,
-  command and outcome (`ok` or the error code, WALLET_UNAVAILABLE for a timeout).
+- `gateway_rpc_seconds`: the RabbitMQ round trip of each casino command (for a wallet
+  command, waiting for a batch slot included), by queue, command and outcome (`ok` or
+  the error code, WALLET_UNAVAILABLE for a timeout).
 - `gateway_wallet_outcomes_total`: wallet callbacks answered, by command and code.
-- `gateway_rpc_in_flight`: commands published and still awaiting their reply.
+- `gateway_rpc_in_flight`: commands awaiting their reply, published or waiting for a
+  batch slot.
 - `gateway_wallet_batch_commands`: wallet commands per message sent (`gateway.batching`);
   1 at low load, more when commands queue up behind the messages in flight.
 """
@@ -24,7 +26,7 @@ HTTP_SECONDS = Histogram(
 )
 RPC_SECONDS = Histogram(
     "gateway_rpc_seconds",
-    "Round trip of one casino command over RabbitMQ, publish to reply.",
+    "Round trip of one casino command over RabbitMQ, call to reply (batch slot wait included).",
     ["queue", "command", "outcome"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
