@@ -25,6 +25,7 @@ from tests.benchmark.ledger_check import check_ledger
 from tests.benchmark.measure import Target, measure_step, sustained
 from tests.benchmark.options import parser
 from tests.benchmark.pgbench import prepare_database, run_pgbench
+from tests.benchmark.settle import settle
 from tests.benchmark.system import System, running_system, start_system
 from tests.benchmark.world import create_sessions
 from tests.support import infrastructure as infra
@@ -102,10 +103,12 @@ def measure_all(
         say("finding the max sustainable rate")
 
         def step(offered: float) -> dict[str, Any]:
+            settled = asyncio.run(settle(system.gateway_url, args.amqp_url, system.wallet_queue))
             say(f"  step: {offered:g} ops/s for {args.step_duration:g} s")
-            return measure_step(
+            measured = measure_step(
                 target, offered, args.step_duration, seed=args.seed, label=f"step{offered:g}"
             )
+            return {**measured, "settled_before_s": settled}
 
         climb = find_max(
             step,
@@ -123,6 +126,9 @@ def measure_all(
             say(f"no step was sustained; measuring at half the first step, {rate:g} ops/s")
         else:
             rate = best / 2
+    result["settled_before_run_s"] = asyncio.run(
+        settle(system.gateway_url, args.amqp_url, system.wallet_queue)
+    )
     result["rss_kib"] = {"start": machine.rss_of(system.pids)}
     result["load_before_run"] = machine.load_state()
     say(f"measuring: {rate:g} ops/s for {args.duration:g} s")

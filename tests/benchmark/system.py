@@ -38,6 +38,7 @@ class System:
     pids: dict[str, int]
     processes: list[ServiceProcess] = field(default_factory=list)
     scratch_database: str | None = None
+    wallet_queue: str | None = None
 
     def stop(self) -> None:
         for process in self.processes:
@@ -66,6 +67,7 @@ async def start_system(
     }
     system = System(f"http://127.0.0.1:{port}", database_url, BENCH_SECRET, {})
     system.scratch_database = database
+    system.wallet_queue = env["WALLET_QUEUE"]
     try:
         for index in range(workers):
             worker = ServiceProcess(

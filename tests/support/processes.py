@@ -108,6 +108,23 @@ async def http_ready(url: str) -> bool:
         return (await client.get(url)).status_code == 200
 
 
+async def queue_messages(amqp_url: str, queue: str) -> int:
+    """How many messages are ready in the queue (0 if it does not exist)."""
+    import aio_pika
+
+    connection = await aio_pika.connect(amqp_url)
+    try:
+        channel = await connection.channel()
+        try:
+            declared = await channel.declare_queue(queue, passive=True)
+        except aio_pika.exceptions.ChannelClosed:
+            return 0
+        result = declared.declaration_result
+        return int(result.message_count) if result is not None else 0
+    finally:
+        await connection.close()
+
+
 async def queue_consumers(amqp_url: str, queue: str) -> int:
     """How many consumers the queue has (0 if it does not exist yet)."""
     import aio_pika
