@@ -55,10 +55,13 @@ def main(argv: list[str] | None = None) -> None:
                 },
             )
         case "wallet-worker":
+            import uvloop
+
             from casino.worker import serve
 
             configure_logging()
-            asyncio.run(serve(settings))
+            # uvloop: the worker's time is mostly the event loop's and the drivers' own.
+            uvloop.run(serve(settings))
         case "lobby":
             from casino.lobby.app import run
 

@@ -35,12 +35,12 @@ redelivered or retried command is answered from the ledger.
 """
 
 import asyncio
-import json
 import logging
 import signal
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
+import orjson
 from faststream.message import StreamMessage
 from faststream.middlewares import AckPolicy
 from faststream.rabbit import Channel, RabbitBroker, RabbitResponse
@@ -60,6 +60,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CORRELATION_HEADER = "x-correlation-id"
+SORTED = orjson.OPT_SORT_KEYS
 # On shutdown, commands in flight get this long to commit and reply before the
 # connection closes; any left unacknowledged are redelivered.
 GRACEFUL_TIMEOUT_SECONDS = 10.0
@@ -92,8 +93,7 @@ def build_wallet_broker(
             work = answer(pool, message.body, correlation_id)
         reply = await _finish_even_if_cancelled(work)
         # Sorted keys: a replay (read back from JSONB) is then byte for byte the first reply.
-        wire = reply.model_dump(mode="json", exclude_none=True)
-        body = json.dumps(wire, sort_keys=True, separators=(",", ":")).encode()
+        body = orjson.dumps(reply.model_dump(mode="json", exclude_none=True), option=SORTED)
         return RabbitResponse(body, content_type="application/json")
 
     return broker
