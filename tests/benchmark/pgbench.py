@@ -1,8 +1,11 @@
 """Baseline 1: pgbench running the SQL of one debit, one transaction per operation.
 
-The script does what `casino.wallet.debit` does (read from casino/ledger.py and
-wallet.py), statement for statement, against a scratch database with the casino's
-schema (migrated, so the same indexes and constraints) and funded sessions:
+The script is the naive design the issue measures us against: what the wallet worker did
+for one debit before group commit (one transaction per command; casino/ledger.py and
+wallet.py at commit 78a54b6), statement for statement, against a scratch database with
+the casino's schema (migrated, so the same indexes and constraints) and funded sessions.
+The worker now decides a batch per transaction; for a batch of one its statements are
+much the same (lock, advisory lock, one read of what the rules need, insert, update):
 
 1. lock the wallet row through the session join (`SELECT … FOR UPDATE OF w`);
 2. look the idempotency key up (`SELECT` the whole ledger row, as the ORM does);
@@ -11,9 +14,9 @@ schema (migrated, so the same indexes and constraints) and funded sessions:
 5. the conditional `UPDATE casino_wallets … WHERE balance >= amount RETURNING balance`;
 6. `INSERT` the ledger row with its JSONB reply; then COMMIT.
 
-Prepared statements (`-M prepared`), as asyncpg uses. What the worker does besides the
-SQL (the pool's pre-ping, SQLAlchemy, JSON, AMQP) is exactly what this baseline leaves
-out: it is the database's bound for our design of one transaction per debit.
+Prepared statements (`-M prepared`), as asyncpg uses. What a worker does besides the
+SQL (the driver, JSON, AMQP) is exactly what this baseline leaves out: it is the
+database's bound for a design of one transaction per debit.
 """
 
 from __future__ import annotations
