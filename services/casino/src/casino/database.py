@@ -65,7 +65,12 @@ async def open_ledger_pool(database_url: str, *, size: int = 5) -> LedgerPool:
         init=_json_codecs,
         timeout=CONNECT_TIMEOUT_SECONDS,
         server_settings={
-            "idle_in_transaction_session_timeout": str(IDLE_IN_TRANSACTION_TIMEOUT_MS)
+            "idle_in_transaction_session_timeout": str(IDLE_IN_TRANSACTION_TIMEOUT_MS),
+            # The ledger grows from empty. A generic plan of a prepared statement, fixed
+            # while the table was small, kept seq-scanning it as it grew: under the
+            # benchmark the batch read went from a millisecond to most of a second. A plan
+            # per execution costs a fraction of a millisecond per batch.
+            "plan_cache_mode": "force_custom_plan",
         },
     )
     opened: LedgerPool = await pool
