@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.benchmark import machine, report
+from tests.benchmark.batches import commands_per_message, scrape_batch_totals
 from tests.benchmark.echo import echo_baseline
 from tests.benchmark.find_max import find_max
 from tests.benchmark.ledger_check import check_ledger
@@ -133,7 +134,11 @@ def measure_all(
     result["load_before_run"] = machine.load_state()
     say(f"measuring: {rate:g} ops/s for {args.duration:g} s")
     cpu_before, began = machine.cpu_of(system.pids), time.monotonic()
+    batches_before = scrape_batch_totals(system.gateway_url)
     result["run"] = measure_step(target, rate, args.duration, seed=args.seed, label="run")
+    result["run"]["wallet_commands_per_message"] = commands_per_message(
+        batches_before, scrape_batch_totals(system.gateway_url)
+    )
     # Over the whole call, generator start-up (idle services) included: a slight underestimate.
     result["run"]["service_cpu_share_of_one_core"] = machine.cpu_shares(
         cpu_before, machine.cpu_of(system.pids), time.monotonic() - began

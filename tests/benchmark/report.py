@@ -64,6 +64,7 @@ def render(result: dict[str, Any]) -> str:
         _row("send lag ms p99", run["send_lag_ms"]["p99"]),
         _row("generator CPU (share of a core)", run["generator"]["cpu_share_of_one_core"]),
         _row("service CPU (share of a core)", run.get("service_cpu_share_of_one_core")),
+        _row("wallet commands per message", run.get("wallet_commands_per_message")),
     ]
     if result.get("find_max"):
         lines.append(_row("max sustainable ops/s", result["find_max"]["max_sustainable_ops_per_s"]))
