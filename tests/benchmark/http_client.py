@@ -19,6 +19,10 @@ class HttpError(Exception):
     """Raised when the server's reply is not a complete HTTP/1.1 response."""
 
 
+class _StaleConnectionError(HttpError):
+    """Raised when a connection answers nothing: the server had closed it."""
+
+
 class KeepAliveClient:
     def __init__(self, base_url: str, *, timeout_s: float = 30.0) -> None:
         parts = urlsplit(base_url)
@@ -31,8 +35,38 @@ class KeepAliveClient:
 
     async def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
         """The status and body of the reply to `POST path` (raises OSError, HttpError,
-        TimeoutError)."""
-        reader, writer = self._idle.pop() if self._idle else await self._open()
+        TimeoutError).
+
+        A kept-alive connection the server has closed meanwhile (uvicorn closes one idle
+        for `timeout_keep_alive`) answers nothing: the request is sent once more on a new
+        connection, as HTTP clients do for a connection that went stale. The server never
+        read it; and were it otherwise, the wallet answers a repeated transactionId from
+        its ledger.
+        """
+        reused = self._reuse()
+        if reused is not None:
+            try:
+                return await self._exchange(reused, path, body, headers)
+            except _StaleConnectionError:
+                pass
+        return await self._exchange(await self._open(), path, body, headers)
+
+    def _reuse(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+        while self._idle:
+            reader, writer = self._idle.pop()
+            if not reader.at_eof():
+                return reader, writer
+            writer.close()
+        return None
+
+    async def _exchange(
+        self,
+        connection: tuple[asyncio.StreamReader, asyncio.StreamWriter],
+        path: str,
+        body: bytes,
+        headers: dict[str, str],
+    ) -> tuple[int, bytes]:
+        reader, writer = connection
         head = [f"POST {path} HTTP/1.1", f"host: {self._host}:{self._port}"]
         head += [f"{name}: {value}" for name, value in headers.items()]
         head.append(f"content-length: {len(body)}")
@@ -60,6 +94,8 @@ class KeepAliveClient:
 
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
     status_line = await reader.readline()
+    if not status_line:
+        raise _StaleConnectionError("the server closed the connection without a reply")
     parts = status_line.split(b" ", 2)
     if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not parts[1].isdigit():
         raise HttpError(f"not an HTTP/1.1 status line: {status_line[:80]!r}")
