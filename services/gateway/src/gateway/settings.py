@@ -8,7 +8,10 @@ development an empty or default-looking secret, or a weak operator key, refuses 
 at once (`gateway.batching`): a wallet command that finds one free is sent at once,
 alone; one that does not waits and goes with the others that queued up meanwhile, in
 one message, when a reply frees a slot. Lower means bigger batches and fewer messages
-under load; 1 is TigerBeetle's one request in flight. Default 4.
+under load; 1 is TigerBeetle's one request in flight, and the default: back to back on
+this machine it gave the lowest latency and CPU at every rate (docs/PERFORMANCE.md). A
+higher figure lets other wallets' commands pass a batch that waits on a wallet's row lock,
+and lets one gateway keep several workers busy.
 """
 
 from typing import Annotated, Any
@@ -42,7 +45,7 @@ class GatewaySettings(BaseSettings):
     signature_tolerance_seconds: Annotated[int, Field(ge=1)] = DEFAULT_TOLERANCE_SECONDS
     signature_timestamp_required: bool = False
     rpc_timeout_seconds: Seconds = 5.0
-    wallet_batches_in_flight: Annotated[int, Field(ge=1, le=1000)] = 4
+    wallet_batches_in_flight: Annotated[int, Field(ge=1, le=1000)] = 1
     # launchGame and simulateRound wait on the provider as well as on the casino.
     lobby_rpc_timeout_seconds: Seconds = 60.0
     max_body_bytes: Annotated[int, Field(ge=1)] = 65536
