@@ -41,7 +41,10 @@ def test_the_asyncapi_document_has_both_queues_with_their_payloads_and_reply() -
     schemas = document["components"]["schemas"]
     debit = schemas["DebitRequest"]["properties"]
     assert {"sessionToken", "transactionId", "roundId", "amount"} <= set(debit)
-    assert {"WalletCommand", "LobbyCommand", "RpcReply"} <= set(schemas)
-    for operation in document["operations"].values():
-        assert operation["reply"]["messages"] == [{"$ref": "#/components/messages/RpcReply"}]
+    assert {"WalletCommand", "WalletBatch", "LobbyCommand", "RpcReply"} <= set(schemas)
+    assert {"WalletBatchReply", "BatchedWalletCommand"} <= set(schemas)
+    for name, operation in document["operations"].items():
+        replies = [message["$ref"].rsplit("/", 1)[1] for message in operation["reply"]["messages"]]
+        wallet = name.startswith("casino.wallet.v2")
+        assert replies == (["RpcReply", "WalletBatchReply"] if wallet else ["RpcReply"])
     json.dumps(document)  # serialisable as written

@@ -17,7 +17,7 @@ from pydantic.json_schema import models_json_schema
 from casino.lobby.app import build_broker
 from casino.worker import build_wallet_broker
 from contracts import topology
-from contracts.rpc import LobbyCommand, RpcReply, WalletCommand
+from contracts.rpc import LobbyCommand, RpcReply, WalletBatch, WalletBatchReply, WalletCommand
 
 # The document describes the deployment in compose.yaml, whatever this machine's settings.
 DOCUMENTED_AMQP_URL = "amqp://rabbitmq:5672/"
@@ -41,7 +41,11 @@ def asyncapi_document() -> dict[str, Any]:
             "Commands from the gateway to the casino over RabbitMQ request/reply. Each is "
             "published to the default exchange with `reply_to`, `correlation_id`, "
             "`expiration` (the gateway's timeout) and header `x-correlation-id`; the "
-            "consumer answers exactly one `RpcReply` to `reply_to`, then acknowledges."
+            "consumer answers exactly one `RpcReply` to `reply_to`, then acknowledges. "
+            "Under load the gateway carries the wallet commands waiting at the same moment "
+            "in one message of AMQP type `wallet.batch` (a `WalletBatch`), decided in one "
+            "database transaction and answered with one `WalletBatchReply`, a reply per "
+            "command in order."
         ),
         schema_version="3.0.0",
     )
@@ -49,15 +53,22 @@ def asyncapi_document() -> dict[str, Any]:
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas.pop("EmptyPayload", None)
     payloads = {
-        topology.WALLET_QUEUE: _schema("WalletCommand", WalletCommand, schemas),
+        topology.WALLET_QUEUE: {
+            "oneOf": [
+                _schema("WalletCommand", WalletCommand, schemas),
+                _schema("WalletBatch", WalletBatch, schemas),
+            ],
+            "description": "One command, or a batch (AMQP type `wallet.batch`).",
+        },
         topology.LOBBY_QUEUE: _schema("LobbyCommand", LobbyCommand, schemas),
     }
-    reply_schema = _schema("RpcReply", RpcReply, schemas)
-    document["components"]["messages"]["RpcReply"] = {
-        "title": "RpcReply",
-        "correlationId": {"location": "$message.header#/correlation_id"},
-        "payload": reply_schema,
-    }
+    replies = {"RpcReply": RpcReply, "WalletBatchReply": WalletBatchReply}
+    for name, model in replies.items():
+        document["components"]["messages"][name] = {
+            "title": name,
+            "correlationId": {"location": "$message.header#/correlation_id"},
+            "payload": _schema(name, model, schemas),
+        }
     for channel in document["channels"].values():
         queue = channel["address"]
         arguments = topology.command_queue(queue).arguments
@@ -70,10 +81,15 @@ def asyncapi_document() -> dict[str, Any]:
         for queue, payload in payloads.items():
             if name.startswith(f"{queue}:"):
                 message["payload"] = payload
-    for operation in document["operations"].values():
+    for name, operation in document["operations"].items():
+        answers = (
+            ["RpcReply", "WalletBatchReply"]
+            if name.startswith(topology.WALLET_QUEUE)
+            else ["RpcReply"]
+        )
         operation["reply"] = {
             "address": {"location": "$message.header#/reply_to"},
-            "messages": [{"$ref": "#/components/messages/RpcReply"}],
+            "messages": [{"$ref": f"#/components/messages/{answer}"} for answer in answers],
         }
     return document
 
