@@ -99,9 +99,18 @@ _COLUMNS = (
     " round_id, amount, original_transaction_id, original_id, related_transaction_id,"
     " is_tombstone, fingerprint, reply, balance_after"
 )
+# One statement for the whole batch, a column per array, rows in decision order (a
+# rollback may name a bet decided earlier in the batch; foreign keys are checked at the
+# end of the statement). Not `executemany`: that executes (and plans) the insert once per
+# row, which under load cost the worker about 1.5 ms of waiting per command.
 _APPEND = f"""
     INSERT INTO casino_transactions ({_COLUMNS})
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+    SELECT {_COLUMNS} FROM unnest(
+        $1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[],
+        $8::uuid[], $9::text[], $10::bigint[], $11::text[], $12::uuid[], $13::text[],
+        $14::boolean[], $15::text[], $16::jsonb[], $17::bigint[]
+    ) WITH ORDINALITY AS decided({_COLUMNS}, position)
+    ORDER BY position
 """
 
 MoneyCommand: TypeAlias = DebitCommand | CreditCommand | RollbackCommand
@@ -134,7 +143,8 @@ async def open_book(db: Connection, commands: Sequence[AnyCommand]) -> Book:
 async def write_book(db: Connection, book: Book) -> None:
     """Append the decided rows and move the balances; fail if the database disagrees."""
     if book.decided:
-        await db.executemany(_APPEND, [_row(entry) for entry in book.decided])
+        rows = [_row(entry) for entry in book.decided]
+        await db.execute(_APPEND, *(list(column) for column in zip(*rows, strict=True)))
     if book.moves:
         wallets = list(book.moves)
         moved = await db.fetch(_MOVE_BALANCES, wallets, [book.moves[w] for w in wallets])
