@@ -4,27 +4,24 @@ the wire as it happened, not as configured."""
 
 from __future__ import annotations
 
-import re
+import asyncio
 
 import httpx
 
-_SUM = re.compile(r"^gateway_wallet_batch_commands_sum\s+([0-9.e+-]+)$", re.MULTILINE)
-_COUNT = re.compile(r"^gateway_wallet_batch_commands_count\s+([0-9.e+-]+)$", re.MULTILINE)
+from tests.support.metrics import metric, scrape
+
+HISTOGRAM = "gateway_wallet_batch_commands"
 
 
 def batch_totals(metrics_text: str) -> tuple[float, float]:
     """(commands, messages) so far, from a /metrics page; zeros if the gateway has none."""
-    commands, messages = _SUM.search(metrics_text), _COUNT.search(metrics_text)
-    return (
-        float(commands.group(1)) if commands else 0.0,
-        float(messages.group(1)) if messages else 0.0,
-    )
+    return metric(metrics_text, f"{HISTOGRAM}_sum"), metric(metrics_text, f"{HISTOGRAM}_count")
 
 
 def scrape_batch_totals(gateway_url: str) -> tuple[float, float]:
     try:
-        return batch_totals(httpx.get(f"{gateway_url}/metrics", timeout=5).text)
-    except httpx.HTTPError:
+        return batch_totals(asyncio.run(scrape(gateway_url)))
+    except (httpx.HTTPError, AssertionError):
         return (0.0, 0.0)
 
 

@@ -9,29 +9,23 @@ awaits no reply and the wallet queue holds no ready message, then a moment more.
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 
-import httpx
-
+from tests.support.metrics import metric, scrape
 from tests.support.processes import queue_messages
 
 SETTLE_LIMIT_S = 30.0
 QUIET_MOMENT_S = 1.0
-_IN_FLIGHT = re.compile(r"^gateway_rpc_in_flight\s+([0-9.e+-]+)$", re.MULTILINE)
 
 
 async def settle(gateway_url: str, amqp_url: str, wallet_queue: str | None) -> float:
     """Wait until nothing is in flight; the seconds it took (at most SETTLE_LIMIT_S)."""
     began = time.monotonic()
-    async with httpx.AsyncClient(timeout=2) as client:
-        while time.monotonic() - began < SETTLE_LIMIT_S:
-            scraped = (await client.get(f"{gateway_url}/metrics")).text
-            match = _IN_FLIGHT.search(scraped)
-            in_flight = float(match.group(1)) if match else 0.0
-            queued = await queue_messages(amqp_url, wallet_queue) if wallet_queue else 0
-            if in_flight == 0 and queued == 0:
-                break
-            await asyncio.sleep(0.5)
+    while time.monotonic() - began < SETTLE_LIMIT_S:
+        in_flight = metric(await scrape(gateway_url), "gateway_rpc_in_flight")
+        queued = await queue_messages(amqp_url, wallet_queue) if wallet_queue else 0
+        if in_flight == 0 and queued == 0:
+            break
+        await asyncio.sleep(0.5)
     await asyncio.sleep(QUIET_MOMENT_S)
     return round(time.monotonic() - began, 1)

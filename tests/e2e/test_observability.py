@@ -14,6 +14,7 @@ import pytest
 from tests.e2e.conftest import LOG_DIR, OPERATOR_API_KEY, CasinoSystem
 from tests.support.callbacks import WalletCallbacks, new_id
 from tests.support.casino_world import CasinoWorld
+from tests.support.metrics import metric, scrape
 
 pytestmark = pytest.mark.e2e
 
@@ -83,26 +84,6 @@ async def test_a_round_keeps_the_callers_correlation_id_through_lobby_provider_a
     assert {line["path"] for line in provider_calls} >= {"/casino/debit", "/casino/credit"}
     wallet = await lines_with("wallet-worker-*", correlation_id, "wallet command answered")
     assert {line["command"] for line in wallet} >= {"debit", "credit"}
-
-
-def metric(text: str, name: str, **labels: str) -> float:
-    """The sum of the samples of `name` whose labels include `labels` (0 if none)."""
-    total = 0.0
-    for line in text.splitlines():
-        match = re.fullmatch(r"(\w+)(?:\{(.*)\})? (\S+)", line)
-        if not match or match[1] != name:
-            continue
-        found = dict(re.findall(r'(\w+)="([^"]*)"', match[2] or ""))
-        if all(found.get(key) == value for key, value in labels.items()):
-            total += float(match[3])
-    return total
-
-
-async def scrape(url: str) -> str:
-    async with httpx.AsyncClient(timeout=5) as client:
-        response = await client.get(f"{url}/metrics")
-    assert response.status_code == 200
-    return response.text
 
 
 def service_urls(system: CasinoSystem) -> dict[str, str]:

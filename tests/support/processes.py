@@ -120,7 +120,7 @@ async def queue_messages(amqp_url: str, queue: str) -> int:
         except aio_pika.exceptions.ChannelClosed:
             return 0
         result = declared.declaration_result
-        return int(result.message_count) if result is not None else 0
+        return int(result.message_count or 0) if result is not None else 0
     finally:
         await connection.close()
 
@@ -134,6 +134,6 @@ async def queue_consumers(amqp_url: str, queue: str) -> int:
         channel = await connection.channel()
         declared = await channel.declare_queue(queue, passive=True)
         result = declared.declaration_result
-        return int(result.consumer_count) if result is not None else 0
+        return int(result.consumer_count or 0) if result is not None else 0
     finally:
         await connection.close()

@@ -8,7 +8,7 @@ answers with exactly one `RpcReply`, success or error: every outcome is a reply 
 never an exception that leaves the caller waiting.
 """
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -37,10 +37,8 @@ class RollbackCommand(BaseModel):
     request: RollbackRequest
 
 
-WalletCommand = Annotated[
-    GetBalanceCommand | DebitCommand | CreditCommand | RollbackCommand,
-    Field(discriminator="command"),
-]
+AnyWalletCommand: TypeAlias = GetBalanceCommand | DebitCommand | CreditCommand | RollbackCommand
+WalletCommand = Annotated[AnyWalletCommand, Field(discriminator="command")]
 
 
 class LaunchGameCommand(BaseModel):

@@ -12,9 +12,9 @@ from sqlalchemy import text
 from casino import wallet
 from casino.database import LedgerPool, SessionFactory
 from casino.errors import DuplicateTransactionError, InvalidSessionError
-from casino.rules import AnyWalletCommand
 from contracts.errors import ErrorCode
 from contracts.rpc import (
+    AnyWalletCommand,
     CreditCommand,
     DebitCommand,
     GetBalanceCommand,

@@ -26,10 +26,9 @@ from casino.errors import (
     WalletError,
     WalletUnavailableError,
 )
-from casino.rules import AnyWalletCommand
 from contracts.errors import ErrorBody
 from contracts.money import INVALID_AMOUNT_ERROR
-from contracts.rpc import RpcReply, WalletBatchReply, WalletCommand
+from contracts.rpc import AnyWalletCommand, RpcReply, WalletBatchReply, WalletCommand
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +83,10 @@ def _parse(raw: dict[str, Any]) -> _Item:
 async def _decide_items(pool: LedgerPool, items: list[_Item], started: float) -> list[RpcReply]:
     """Every item's reply, in order: the parsed ones are applied together, as one batch."""
     parsed = [item for item in items if item.command is not None]
+    commands = [item.command for item in items if item.command is not None]
     if parsed:
         try:
-            outcomes = await wallet.apply(pool, [item.command for item in parsed])
+            outcomes = await wallet.apply(pool, commands)
             for item, outcome in zip(parsed, outcomes, strict=True):
                 item.reply = _reply(outcome)
         except (asyncpg.PostgresError, *wallet.CONNECTION_FAILURES) as error:

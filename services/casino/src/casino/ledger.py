@@ -28,7 +28,13 @@ from asyncpg import Connection, Record
 from casino.book import Book, Entry, Seat
 from casino.kinds import Outcome, SessionStatus, TransactionType
 from casino.models import IDEMPOTENCY_KEY, ONE_REFUND_PER_BET
-from contracts.rpc import CreditCommand, DebitCommand, GetBalanceCommand, RollbackCommand
+from contracts.rpc import (
+    AnyWalletCommand,
+    CreditCommand,
+    DebitCommand,
+    GetBalanceCommand,
+    RollbackCommand,
+)
 
 _SEATS = """
     SELECT s.token, s.id, s.wallet_id, s.status, g.provider_id, w.currency, w.balance
@@ -114,10 +120,9 @@ _APPEND = f"""
 """
 
 MoneyCommand: TypeAlias = DebitCommand | CreditCommand | RollbackCommand
-AnyCommand: TypeAlias = GetBalanceCommand | MoneyCommand
 
 
-async def open_book(db: Connection, commands: Sequence[AnyCommand]) -> Book:
+async def open_book(db: Connection, commands: Sequence[AnyWalletCommand]) -> Book:
     """Lock what `commands` may touch and read what their decisions depend on."""
     book = Book()
     tokens = sorted({command.request.session_token for command in commands})
@@ -189,10 +194,9 @@ def _named_ids(money: list[tuple[Seat, MoneyCommand]]) -> Iterable[tuple[uuid.UU
     """Every transactionId a command's decision reads: its own, and the one it names."""
     for seat, command in money:
         yield seat.provider_id, command.request.transaction_id
-        request = command.request
         if isinstance(command, RollbackCommand):
             yield seat.provider_id, command.request.original_transaction_id
-        elif isinstance(command, CreditCommand) and request.related_transaction_id:
+        elif isinstance(command, CreditCommand) and command.request.related_transaction_id:
             yield seat.provider_id, command.request.related_transaction_id
 
 

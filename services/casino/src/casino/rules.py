@@ -9,8 +9,6 @@ and come back as reply values; refusals that are not decisions (unknown session,
 key, another player's transaction) raise a `WalletError` and record nothing.
 """
 
-from typing import TypeAlias
-
 from casino.book import Book, Entry, Request, Seat
 from casino.errors import (
     CannotRollbackPayoutError,
@@ -24,6 +22,7 @@ from casino.errors import (
 )
 from casino.kinds import Outcome, TransactionType
 from contracts.rpc import (
+    AnyWalletCommand,
     CreditCommand,
     DebitCommand,
     GetBalanceCommand,
@@ -39,8 +38,6 @@ from contracts.wallet import (
     RollbackRequest,
     TransactionReply,
 )
-
-AnyWalletCommand: TypeAlias = GetBalanceCommand | DebitCommand | CreditCommand | RollbackCommand
 
 
 def decide(book: Book, command: AnyWalletCommand) -> RpcReply:

@@ -28,8 +28,8 @@ from casino import ledger, rules
 from casino.book import Book
 from casino.database import LedgerPool
 from casino.errors import WalletError
-from casino.rules import AnyWalletCommand
 from contracts.rpc import (
+    AnyWalletCommand,
     CreditCommand,
     DebitCommand,
     GetBalanceCommand,

@@ -6,10 +6,17 @@ answers every command. Anything else is a worker bug, refused here rather than g
 """
 
 from collections.abc import Sequence
+from typing import cast
 
 from pydantic import BaseModel, TypeAdapter
 
-from contracts.rpc import BatchedWalletCommand, RpcReply, WalletBatch, WalletBatchReply
+from contracts.rpc import (
+    AnyWalletCommand,
+    BatchedWalletCommand,
+    RpcReply,
+    WalletBatch,
+    WalletBatchReply,
+)
 from gateway.errors import UnreadableReplyError
 
 _BATCH_OR_REFUSAL: TypeAdapter[WalletBatchReply | RpcReply] = TypeAdapter(
@@ -22,7 +29,11 @@ def batch_body(commands: Sequence[tuple[str, BaseModel]]) -> bytes:
     # The commands were validated when their requests were parsed: construct, not validate.
     batch = WalletBatch.model_construct(
         commands=[
-            BatchedWalletCommand.model_construct(correlation_id=correlation_id, command=command)
+            BatchedWalletCommand.model_construct(
+                # Only wallet commands are batched (`gateway.batching` serves the wallet queue).
+                correlation_id=correlation_id,
+                command=cast(AnyWalletCommand, command),
+            )
             for correlation_id, command in commands
         ]
     )
