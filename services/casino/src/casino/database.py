@@ -4,11 +4,11 @@ Nothing connects at import time; callers build an engine from a URL in their lif
 (the worker, the CLI, a test), so any of them can point at any database.
 """
 
-import json
 from importlib.resources import files
 from typing import TypeAlias
 
 import asyncpg
+import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.ext.asyncio import (
@@ -63,6 +63,7 @@ async def open_ledger_pool(database_url: str, *, size: int = 5) -> LedgerPool:
         min_size=0,
         max_size=size,
         init=_json_codecs,
+        reset=_end_an_open_transaction,
         timeout=CONNECT_TIMEOUT_SECONDS,
         server_settings={
             "idle_in_transaction_session_timeout": str(IDLE_IN_TRANSACTION_TIMEOUT_MS),
@@ -77,11 +78,28 @@ async def open_ledger_pool(database_url: str, *, size: int = 5) -> LedgerPool:
     return opened
 
 
+async def _end_an_open_transaction(connection: asyncpg.Connection) -> None:
+    """What a connection needs on its way back to the pool: nothing, unless a transaction
+    was left open, which asyncpg's own reset rolls back.
+
+    asyncpg's default reset is a round trip after every batch (unlock advisory locks,
+    close cursors, unlisten, reset settings) for state the wallet never leaves behind: its
+    advisory locks end with their transaction, and it opens no cursors, listens to
+    nothing and sets nothing after connecting.
+    """
+    if connection.is_in_transaction():
+        await connection.reset()
+
+
 async def _json_codecs(connection: asyncpg.Connection) -> None:
     for name in ("json", "jsonb"):
         await connection.set_type_codec(
-            name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+            name, encoder=_json_text, decoder=orjson.loads, schema="pg_catalog"
         )
+
+
+def _json_text(value: object) -> str:
+    return orjson.dumps(value).decode()
 
 
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:

@@ -12,6 +12,7 @@ a batch gets its own INVALID_REQUEST reply; the others are decided as usual.
 
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,35 +98,45 @@ async def _decide_items(pool: LedgerPool, items: list[_Item], started: float) ->
             log.exception("wallet batch failed unexpectedly", extra={"commands": len(parsed)})
             for item in parsed:
                 item.reply = RpcReply(error=WalletError().body())
-    return [_account(item, started) for item in items]
+    return _account(items, time.perf_counter() - started)
 
 
 def _reply(outcome: wallet.Outcome) -> RpcReply:
     return RpcReply(error=outcome.body()) if isinstance(outcome, WalletError) else outcome
 
 
-def _account(item: _Item, started: float) -> RpcReply:
-    """Log and count the command's outcome code (`ok` or the error code) and duration."""
-    if item.reply is None:
-        raise AssertionError("every command of a message is answered")
-    outcome = item.reply.error.code if item.reply.error else "ok"
-    command = item.command.command if item.command is not None else "invalid"
-    metrics.WALLET_OUTCOMES.labels(command=command, code=outcome).inc()
-    metrics.COMMANDS.labels(consumer="wallet", command=command, outcome=outcome).inc()
-    metrics.COMMAND_SECONDS.labels(consumer="wallet", command=command).observe(
-        time.perf_counter() - started
-    )
-    logged = {
-        "correlation_id": item.correlation_id,
-        "command": command,
-        "transaction_id": getattr(getattr(item.command, "request", None), "transaction_id", None),
-        "outcome": outcome,
-    }
-    if item.command is None:
-        log.warning("invalid wallet command", extra=logged)
-    else:
-        log.info("wallet command answered", extra=logged)
-    return item.reply
+def _account(items: list[_Item], seconds: float) -> list[RpcReply]:
+    """Log each command's outcome code (`ok` or the error code); count them and their
+    duration (the message's) once per command and outcome: on a batch of a hundred
+    commands, looking up a labelled metric per command cost more than deciding it."""
+    answered: Counter[tuple[str, str]] = Counter()
+    replies = []
+    for item in items:
+        if item.reply is None:
+            raise AssertionError("every command of a message is answered")
+        outcome = item.reply.error.code if item.reply.error else "ok"
+        command: str = item.command.command if item.command is not None else "invalid"
+        answered[command, outcome] += 1
+        logged = {
+            "correlation_id": item.correlation_id,
+            "command": command,
+            "transaction_id": getattr(
+                getattr(item.command, "request", None), "transaction_id", None
+            ),
+            "outcome": outcome,
+        }
+        if item.command is None:
+            log.warning("invalid wallet command", extra=logged)
+        else:
+            log.info("wallet command answered", extra=logged)
+        replies.append(item.reply)
+    for (command, outcome), count in answered.items():
+        metrics.WALLET_OUTCOMES.labels(command=command, code=outcome).inc(count)
+        metrics.COMMANDS.labels(consumer="wallet", command=command, outcome=outcome).inc(count)
+        duration = metrics.COMMAND_SECONDS.labels(consumer="wallet", command=command)
+        for _ in range(count):
+            duration.observe(seconds)
+    return replies
 
 
 def _invalid(error: ValidationError) -> ErrorBody:

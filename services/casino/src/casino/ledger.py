@@ -1,21 +1,27 @@
 """The ledger's SQL for one batch of wallet commands: lock and read a `Book`, write it back.
 
 Nothing here decides anything (`casino.rules` does). The statements are set-based, so a
-batch costs the same handful of round trips whether it holds one command or five hundred:
+batch costs the same three round trips (besides BEGIN and COMMIT) whether it holds one
+command or five hundred:
 
-1. lock the wallets of every session the batch names, in wallet-id order (two batches
-   naming the same wallets lock them in the same order, so they queue, never deadlock);
-2. take the advisory lock of every bet id the batch places or rolls back, in key order:
-   a bet and any rollback naming it are serialised even through another wallet, so a
-   bet and its tombstone cannot both be accepted (rule 7);
-3. read the ledger rows the commands name (their own transactionIds, the bets rollbacks
+1. lock: take the advisory lock of every bet id the batch places or rolls back, in key
+   order, then lock the wallets of every session the batch names, in wallet-id order.
+   A bet and any rollback naming it are serialised even through another wallet, so a
+   bet and its tombstone cannot both be accepted (rule 7); two batches naming the same
+   bets and wallets take them in the same order, so they queue, never deadlock;
+2. read the ledger rows the commands name (their own transactionIds, the bets rollbacks
    name, the bets payouts relate to), and what rules 3-5 need about them: tombstones of
-   the bets placed, refunds of the bets named, accepted payouts in their rounds.
+   the bets placed, refunds of the bets named, accepted payouts in their rounds. This is
+   a statement of its own, after the locks: a statement reads the ledger as it was when
+   the statement began, so rows read in the locking statement could predate the commit
+   of a batch that held a lock we waited for;
+3. write: append the decided rows in decision order (a rollback may name a bet decided
+   earlier in the same batch) and move each wallet's balance by SQL arithmetic, in one
+   statement, checking that the database ends where the rules said it would.
 
-Every lock is taken before any row is read, and wallets before bet ids, in one order for
-all workers. Writing appends the decided rows in decision order (a rollback may name a
-bet decided earlier in the same batch) and moves each wallet's balance by SQL arithmetic,
-checking that the database ends where the rules said it would.
+Every lock is taken before any row is read, bet ids before wallets, in one order for all
+workers. Each round trip is a wake-up of the worker and of its PostgreSQL backend; on a
+busy machine those, not the SQL, were much of a batch's time (docs/PERFORMANCE.md).
 """
 
 import uuid
@@ -36,20 +42,24 @@ from contracts.rpc import (
     RollbackCommand,
 )
 
-_SEATS = """
+# The bet-id locks are an uncorrelated subquery in the WHERE clause: PostgreSQL evaluates
+# it once, before the scan yields its first row, so every advisory lock is held before
+# the first wallet row is locked. Which provider a bet id belongs to comes from its
+# session's game, which never changes, so it is read without a lock.
+_LOCK_AND_SEAT = """
     SELECT s.token, s.id, s.wallet_id, s.status, g.provider_id, w.currency, w.balance
     FROM casino_game_sessions s
     JOIN casino_games g ON g.id = s.game_id
     JOIN casino_wallets w ON w.id = s.wallet_id
     WHERE s.token = ANY($1::text[])
+      AND (SELECT count(pg_advisory_xact_lock(k)) FROM (
+             SELECT DISTINCT hashtextextended(bg.provider_id::text || ':' || b.bet_id, 0) AS k
+             FROM unnest($2::text[], $3::text[]) AS b(token, bet_id)
+             JOIN casino_game_sessions bs ON bs.token = b.token
+             JOIN casino_games bg ON bg.id = bs.game_id
+             ORDER BY 1) AS bet_keys) >= 0
     ORDER BY w.id
     FOR UPDATE OF w
-"""
-
-_LOCK_BET_IDS = """
-    SELECT count(pg_advisory_xact_lock(k))
-    FROM (SELECT DISTINCT hashtextextended(x, 0) AS k
-          FROM unnest($1::text[]) AS x ORDER BY 1) AS bet_ids
 """
 
 
@@ -63,11 +73,20 @@ _ENTRY_COLUMNS = """
 # tombstones of the bets it places (rule 5); the refunds of the bets named (rule 4); and
 # the accepted payouts in the rounds of the bets named or placed (rule 2). A row may come
 # more than once; the book takes each in once.
+#
+# Each lookup is a LATERAL subquery driven by the batch's keys, and `OFFSET 0` keeps the
+# planner from flattening it into a join it may reorder: so every lookup is an index probe
+# per key, whatever the statistics say. As a plain join, the refunds lookup was planned
+# as a scan of every refund in the ledger, filtered against the batch (the statistics
+# called the index nearly empty): a batch took longer the longer the system had run.
 _DEPENDENCIES = f"""
     WITH named AS (
-        SELECT t.* FROM casino_transactions t
-        JOIN unnest($1::uuid[], $2::text[]) AS k(provider_id, id)
-          ON t.provider_id = k.provider_id AND t.transaction_id = k.id
+        SELECT t.* FROM unnest($1::uuid[], $2::text[]) AS k(provider_id, id)
+        CROSS JOIN LATERAL (
+            SELECT * FROM casino_transactions t
+            WHERE t.provider_id = k.provider_id AND t.transaction_id = k.id
+            OFFSET 0
+        ) AS t
     ),
     placed AS (
         SELECT * FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[])
@@ -79,25 +98,27 @@ _DEPENDENCIES = f"""
     )
     SELECT {_ENTRY_COLUMNS} FROM named t
     UNION ALL
-    SELECT {_ENTRY_COLUMNS} FROM casino_transactions t
-    JOIN placed p ON t.provider_id = p.provider_id AND t.original_transaction_id = p.id
-    WHERE t.is_tombstone
+    SELECT {_ENTRY_COLUMNS} FROM placed p CROSS JOIN LATERAL (
+        SELECT * FROM casino_transactions t
+        WHERE t.provider_id = p.provider_id AND t.original_transaction_id = p.id
+          AND t.is_tombstone
+        OFFSET 0
+    ) AS t
     UNION ALL
-    SELECT {_ENTRY_COLUMNS} FROM casino_transactions t
-    WHERE t.original_id IN (SELECT id FROM named WHERE type = 'debit')
-      AND t.type = 'rollback' AND t.outcome = 'accepted' AND t.amount > 0
+    SELECT {_ENTRY_COLUMNS} FROM named n CROSS JOIN LATERAL (
+        SELECT * FROM casino_transactions t
+        WHERE t.original_id = n.id
+          AND t.type = 'rollback' AND t.outcome = 'accepted' AND t.amount > 0
+        OFFSET 0
+    ) AS t
+    WHERE n.type = 'debit'
     UNION ALL
-    SELECT {_ENTRY_COLUMNS} FROM casino_transactions t
-    JOIN rounds r ON t.provider_id = r.provider_id AND t.wallet_id = r.wallet_id
-      AND t.round_id = r.round_id
-    WHERE t.type = 'credit' AND t.outcome = 'accepted'
-"""
-
-_MOVE_BALANCES = """
-    UPDATE casino_wallets AS w SET balance = w.balance + m.amount
-    FROM unnest($1::uuid[], $2::bigint[]) AS m(wallet_id, amount)
-    WHERE w.id = m.wallet_id
-    RETURNING w.id, w.balance
+    SELECT {_ENTRY_COLUMNS} FROM rounds r CROSS JOIN LATERAL (
+        SELECT * FROM casino_transactions t
+        WHERE t.provider_id = r.provider_id AND t.wallet_id = r.wallet_id
+          AND t.round_id = r.round_id AND t.type = 'credit' AND t.outcome = 'accepted'
+        OFFSET 0
+    ) AS t
 """
 
 _COLUMNS = (
@@ -105,18 +126,25 @@ _COLUMNS = (
     " round_id, amount, original_transaction_id, original_id, related_transaction_id,"
     " is_tombstone, fingerprint, reply, balance_after"
 )
-# One statement for the whole batch, a column per array, rows in decision order (a
+# One statement for the whole batch: the rows, a column per array, in decision order (a
 # rollback may name a bet decided earlier in the batch; foreign keys are checked at the
-# end of the statement). Not `executemany`: that executes (and plans) the insert once per
-# row, which under load cost the worker about 1.5 ms of waiting per command.
-_APPEND = f"""
-    INSERT INTO casino_transactions ({_COLUMNS})
-    SELECT {_COLUMNS} FROM unnest(
-        $1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[],
-        $8::uuid[], $9::text[], $10::bigint[], $11::text[], $12::uuid[], $13::text[],
-        $14::boolean[], $15::text[], $16::jsonb[], $17::bigint[]
-    ) WITH ORDINALITY AS decided({_COLUMNS}, position)
-    ORDER BY position
+# end of the statement), and the wallets' net moves. Not `executemany`: that executes
+# (and plans) the insert once per row, which under load cost the worker about 1.5 ms of
+# waiting per command. A data-modifying WITH runs exactly once whether or not it is read.
+_WRITE = f"""
+    WITH appended AS (
+        INSERT INTO casino_transactions ({_COLUMNS})
+        SELECT {_COLUMNS} FROM unnest(
+            $1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
+            $7::uuid[], $8::uuid[], $9::text[], $10::bigint[], $11::text[], $12::uuid[],
+            $13::text[], $14::boolean[], $15::text[], $16::jsonb[], $17::bigint[]
+        ) WITH ORDINALITY AS decided({_COLUMNS}, position)
+        ORDER BY position
+    )
+    UPDATE casino_wallets AS w SET balance = w.balance + m.amount
+    FROM unnest($18::uuid[], $19::bigint[]) AS m(wallet_id, amount)
+    WHERE w.id = m.wallet_id
+    RETURNING w.id, w.balance
 """
 
 MoneyCommand: TypeAlias = DebitCommand | CreditCommand | RollbackCommand
@@ -126,7 +154,9 @@ async def open_book(db: Connection, commands: Sequence[AnyWalletCommand]) -> Boo
     """Lock what `commands` may touch and read what their decisions depend on."""
     book = Book()
     tokens = sorted({command.request.session_token for command in commands})
-    for row in await db.fetch(_SEATS, tokens):
+    bets = sorted({bet for command in commands if (bet := _bet(command)) is not None})
+    bet_tokens, bet_ids = [token for token, _ in bets], [bet_id for _, bet_id in bets]
+    for row in await db.fetch(_LOCK_AND_SEAT, tokens, bet_tokens, bet_ids):
         token, session_id, wallet_id, status, provider_id, currency, balance = row
         active = status == SessionStatus.ACTIVE
         book.seats[token] = Seat(session_id, wallet_id, provider_id, active, currency)
@@ -139,7 +169,6 @@ async def open_book(db: Connection, commands: Sequence[AnyWalletCommand]) -> Boo
     ]
     if not money:
         return book
-    await _lock_bet_ids(db, money)
     for row in await db.fetch(_DEPENDENCIES, *_dependency_keys(money)):
         book.know(_entry(row))
     return book
@@ -147,18 +176,22 @@ async def open_book(db: Connection, commands: Sequence[AnyWalletCommand]) -> Boo
 
 async def write_book(db: Connection, book: Book) -> None:
     """Append the decided rows and move the balances; fail if the database disagrees."""
-    if book.decided:
-        rows = [_row(entry) for entry in book.decided]
-        await db.execute(_APPEND, *(list(column) for column in zip(*rows, strict=True)))
-    if book.moves:
-        wallets = list(book.moves)
-        moved = await db.fetch(_MOVE_BALANCES, wallets, [book.moves[w] for w in wallets])
-        for wallet_id, balance in moved:
-            if balance != book.balances[wallet_id]:
-                raise AssertionError(
-                    f"wallet {wallet_id}: the database holds {balance}, "
-                    f"the rules decided {book.balances[wallet_id]}"
-                )
+    if not book.decided:
+        return  # nothing decided means nothing moved: a batch of balance reads
+    rows = [_row(entry) for entry in book.decided]
+    wallets = list(book.moves)
+    moved = await db.fetch(
+        _WRITE,
+        *(list(column) for column in zip(*rows, strict=True)),
+        wallets,
+        [book.moves[wallet_id] for wallet_id in wallets],
+    )
+    for wallet_id, balance in moved:
+        if balance != book.balances[wallet_id]:
+            raise AssertionError(
+                f"wallet {wallet_id}: the database holds {balance}, "
+                f"the rules decided {book.balances[wallet_id]}"
+            )
 
 
 def is_decided_concurrently(error: Exception) -> bool:
@@ -170,24 +203,15 @@ def is_decided_concurrently(error: Exception) -> bool:
     return isinstance(error, asyncpg.DeadlockDetectedError)
 
 
-async def _lock_bet_ids(db: Connection, money: list[tuple[Seat, MoneyCommand]]) -> None:
-    bet_ids = [
-        f"{seat.provider_id}:{bet_id}"
-        for seat, command in money
-        if (bet_id := _bet_id(command)) is not None
-    ]
-    if bet_ids:
-        await db.fetchval(_LOCK_BET_IDS, bet_ids)
-
-
-def _bet_id(command: MoneyCommand) -> str | None:
-    """The bet a command places or cancels: what rule 7 serialises on."""
+def _bet(command: AnyWalletCommand) -> tuple[str, str] | None:
+    """The bet a command places or cancels, with its session's token: what rule 7
+    serialises on (the token tells the lock statement the provider)."""
     bet_id: str | None = None
     if isinstance(command, DebitCommand):
         bet_id = command.request.transaction_id
     elif isinstance(command, RollbackCommand):
         bet_id = command.request.original_transaction_id
-    return bet_id
+    return None if bet_id is None else (command.request.session_token, bet_id)
 
 
 def _named_ids(money: list[tuple[Seat, MoneyCommand]]) -> Iterable[tuple[uuid.UUID, str]]:
@@ -248,7 +272,7 @@ def _entry(row: Record) -> Entry:
 
 
 def _row(entry: Entry) -> tuple[Any, ...]:
-    """The parameters of `_APPEND`, in `_COLUMNS` order."""
+    """A row of `_WRITE`'s first seventeen parameters, in `_COLUMNS` order."""
     return (
         entry.id,
         entry.provider_id,
