@@ -10,7 +10,7 @@ from prometheus_client import REGISTRY
 
 from contracts.errors import ErrorBody, ErrorCode
 from contracts.rpc import RpcReply
-from tests.unit.gateway.conftest import Gateway
+from tests.unit.gateway.conftest import Gateway, open_gateway, settings
 
 
 def counter(name: str, **labels: str) -> Callable[[], float]:
@@ -86,3 +86,19 @@ async def test_a_request_refused_before_the_casino_is_logged_once_with_its_code(
     [line] = [r for r in caplog.records if r.name.startswith("gateway")]
     assert line.getMessage() == "request refused"
     assert (line.path, line.code) == (path, code)  # type: ignore[attr-defined]
+
+
+async def test_without_log_every_command_a_success_is_logged_at_debug_and_a_refusal_at_info(
+    debit_body: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    async for quiet in open_gateway(settings(log_every_command=False)):
+        with caplog.at_level(logging.DEBUG, logger="gateway"):
+            await quiet.signed("debit", debit_body)
+            quiet.rpc.reply = RpcReply(error=ErrorBody.of(ErrorCode.INSUFFICIENT_FUNDS))
+            await quiet.signed("debit", debit_body)
+
+    answered = [r for r in caplog.records if r.getMessage() == "casino command answered"]
+    assert [(r.levelno, r.outcome) for r in answered] == [  # type: ignore[attr-defined]
+        (logging.DEBUG, "ok"),
+        (logging.INFO, "INSUFFICIENT_FUNDS"),
+    ]

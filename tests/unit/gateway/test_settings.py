@@ -10,7 +10,13 @@ STRONG = "k3Jd9sLq2Vx8Nw4Rt6Yp1Zc5Hb7Mf0Ga"
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("ENVIRONMENT", "CASINO_SECRET", "OPERATOR_API_KEY", "SIMULATE_ROUND_ENABLED"):
+    for name in (
+        "ENVIRONMENT",
+        "CASINO_SECRET",
+        "OPERATOR_API_KEY",
+        "SIMULATE_ROUND_ENABLED",
+        "LOG_EVERY_COMMAND",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -18,6 +24,7 @@ def test_development_defaults_run_out_of_the_box() -> None:
     settings = GatewaySettings()
 
     assert settings.simulate_round_enabled is True
+    assert settings.log_every_command is True
     assert settings.operator_api_key is None
     assert settings.wallet_queue == "casino.wallet.v2"
 
@@ -29,7 +36,7 @@ def test_production_refuses_the_default_secret(monkeypatch: pytest.MonkeyPatch) 
         GatewaySettings()
 
 
-def test_production_with_real_secrets_disables_simulate_round_by_default(
+def test_production_with_real_secrets_disables_simulate_round_and_success_lines_by_default(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
@@ -39,6 +46,7 @@ def test_production_with_real_secrets_disables_simulate_round_by_default(
 
     assert settings.casino_secret == (STRONG, STRONG[::-1])
     assert settings.simulate_round_enabled is False
+    assert settings.log_every_command is False
 
 
 def test_production_refuses_a_weak_operator_key(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,7 +4,8 @@ uvloop and httptools are named, not left to uvicorn's "auto" (which falls back s
 to asyncio and h11 when they are missing): both cut the CPU each request costs below
 the application. uvicorn's access log is off unless ACCESS_LOG is set: it is a second
 JSON line per request beside "casino command answered", which already carries the
-correlation id, command, outcome and time; refusals are logged as "request refused".
+correlation id, command, outcome and time (at DEBUG for a success unless
+LOG_EVERY_COMMAND, `gateway.commands`); refusals are logged as "request refused".
 """
 
 import uvicorn

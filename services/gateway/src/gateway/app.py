@@ -4,6 +4,9 @@ Resources (the RPC client, the wallet batcher over it, the HTTP client that forw
 the provider) are built in the lifespan, never at import time. A test can pass its own
 `rpc` (which then also takes the wallet commands, unbatched) or `provider_http`; those
 are the caller's to close, and no broker connection is opened for them.
+
+The signed wallet callbacks are answered before FastAPI's middleware and routing
+(`gateway.fast_callbacks`), by the same route code; everything else goes through FastAPI.
 """
 
 from collections.abc import AsyncIterator
@@ -12,11 +15,13 @@ from contextlib import AsyncExitStack, asynccontextmanager
 import httpx
 from fastapi import FastAPI
 from fastapi.telemetry import TelemetryConfig
+from starlette.types import ASGIApp
 
 from gateway import metrics
 from gateway.batching import WalletBatcher
 from gateway.envelope import RequestEnvelopeMiddleware
 from gateway.errors import install_error_handlers
+from gateway.fast_callbacks import FastCallbacks
 from gateway.openapi import install_openapi
 from gateway.routes import health, lobby, provider_forward, wallet
 from gateway.rpc import Rpc, RpcClient
@@ -70,7 +75,7 @@ def create_app(
                 )
             yield
 
-    app = FastAPI(
+    app = _GatewayApp(
         title="Casino gateway",
         version="1.0.0",
         description=DESCRIPTION,
@@ -85,3 +90,10 @@ def create_app(
         app.include_router(router)
     install_openapi(app)
     return app
+
+
+class _GatewayApp(FastAPI):
+    """The FastAPI app, with the signed wallet callbacks answered in front of it."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return FastCallbacks(super().build_middleware_stack(), wallet.router.routes)

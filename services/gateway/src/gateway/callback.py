@@ -6,7 +6,8 @@ client, the raw body, two headers): the provider calls these routes for every be
 FastAPI's solving of each dependency and header parameter cost more CPU per request than
 the rest of the gateway's work. The order of the checks is unchanged: size, signature,
 then (in the route) the body's shape. The signature headers are still documented
-(`openapi.signed_json_body`).
+(`openapi.signed_json_body`). A POST skips FastAPI altogether: `gateway.fast_callbacks`
+calls `signed_callback` and the route's endpoint itself.
 """
 
 from dataclasses import dataclass
@@ -33,7 +34,11 @@ class SignedCallback:
     async def send(self, command: BaseModel) -> Response:
         """`command` sent to the wallet queue, its reply as the HTTP answer."""
         return await send_command(
-            self.wallet, self.settings.wallet_queue, command, self.settings.rpc_timeout_seconds
+            self.wallet,
+            self.settings.wallet_queue,
+            command,
+            self.settings.rpc_timeout_seconds,
+            log_success=self.settings.log_every_command,
         )
 
 

@@ -2,8 +2,11 @@
 
 A `result` is the casino's success body, answered 200 as it came; an `error` is answered
 with the catalogue's status for its code (`errors.CasinoRefusedError`), body unchanged.
-Each command's round trip is logged (with the request's correlation id, which the worker
-logs too) and measured (`gateway.metrics`).
+Each command's round trip is measured (`gateway.metrics`) and logged, "casino command
+answered", with the request's correlation id (which the worker logs too). A refusal or
+failure is logged at INFO; a success at INFO only with `log_success` (LOG_EVERY_COMMAND,
+on in development), else at DEBUG: under load that JSON line cost nearly as much CPU as
+the rest of a wallet callback's own work, and the worker logs each command anyway.
 """
 
 import logging
@@ -23,7 +26,9 @@ log = logging.getLogger(__name__)
 WALLET_COMMANDS = frozenset({"getBalance", "debit", "credit", "rollback"})
 
 
-async def send_command(rpc: Rpc, queue: str, command: BaseModel, reply_within: float) -> Response:
+async def send_command(
+    rpc: Rpc, queue: str, command: BaseModel, reply_within: float, *, log_success: bool
+) -> Response:
     name = str(getattr(command, "command", type(command).__name__))
     started = time.perf_counter()
     outcome = ErrorCode.INTERNAL_ERROR.value
@@ -42,18 +47,21 @@ async def send_command(rpc: Rpc, queue: str, command: BaseModel, reply_within: f
         metrics.command_answered(queue, name, outcome, elapsed)
         if name in WALLET_COMMANDS:
             metrics.wallet_answered(name, outcome)
-        log.info(
-            "casino command answered",
-            extra={
-                "queue": queue,
-                "command": name,
-                "transaction_id": getattr(
-                    getattr(command, "request", None), "transaction_id", None
-                ),
-                "outcome": outcome,
-                "seconds": round(elapsed, 4),
-            },
-        )
+        level = logging.INFO if log_success or outcome != "ok" else logging.DEBUG
+        if log.isEnabledFor(level):
+            log.log(
+                level,
+                "casino command answered",
+                extra={
+                    "queue": queue,
+                    "command": name,
+                    "transaction_id": getattr(
+                        getattr(command, "request", None), "transaction_id", None
+                    ),
+                    "outcome": outcome,
+                    "seconds": round(elapsed, 4),
+                },
+            )
     if reply.error is not None:
         raise CasinoRefusedError(reply.error)
     # The same bytes as JSONResponse (compact, UTF-8), in a third of its time.

@@ -104,16 +104,22 @@ _HTTP_STATUS_CODES = {
 }
 
 
+def refusal_response(path: str, error: GatewayError) -> JSONResponse:
+    """The answer to a request to `path` that failed with `error`, logged as refused
+    unless the casino refused it (that one is logged with its command)."""
+    if not isinstance(error, CasinoRefusedError):
+        _log_refusal(path, error.body)
+    return error_response(error.body)
+
+
 async def _gateway_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, GatewayError)
-    if not isinstance(exc, CasinoRefusedError):  # that one is logged with its command
-        _log_refusal(request, exc.body)
-    return error_response(exc.body)
+    return refusal_response(request.scope["path"], exc)
 
 
-def _log_refusal(request: Request, body: ErrorBody) -> None:
+def _log_refusal(path: str, body: ErrorBody) -> None:
     # With no access log (ACCESS_LOG), this is the one line about a request refused here.
-    log.info("request refused", extra={"path": request.scope["path"], "code": body.code.value})
+    log.info("request refused", extra={"path": path, "code": body.code.value})
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -125,7 +131,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         log.error("unexpected HTTP exception %s: %s", exc.status_code, exc.detail)
         return internal_error_response()
     body = ErrorBody.of(code)
-    _log_refusal(request, body)
+    _log_refusal(request.scope["path"], body)
     response = error_response(body)
     if exc.headers:
         response.headers.update(exc.headers)
@@ -136,7 +142,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     fields = ", ".join(".".join(str(part) for part in e["loc"]) for e in exc.errors())
     body = ErrorBody.of(ErrorCode.INVALID_REQUEST, f"invalid: {fields}")
-    _log_refusal(request, body)
+    _log_refusal(request.scope["path"], body)
     return error_response(body)
 
 

@@ -12,6 +12,11 @@ under load; 1 is TigerBeetle's one request in flight, and the default: back to b
 this machine it gave the lowest latency and CPU at every rate (docs/PERFORMANCE.md). A
 higher figure lets other wallets' commands pass a batch that waits on a wallet's row lock,
 and lets one gateway keep several workers busy.
+
+`LOG_EVERY_COMMAND` (default: on in development, off in production) logs each command
+answered with success at INFO; off, those go at DEBUG and only refusals and failures are
+logged at INFO (`gateway.commands`): a JSON line per bet cost nearly as much CPU as the
+rest of a wallet callback's own work.
 """
 
 from typing import Annotated, Any
@@ -51,6 +56,9 @@ class GatewaySettings(BaseSettings):
     max_body_bytes: Annotated[int, Field(ge=1)] = 65536
     # uvicorn's line per request; off: each command is logged once (`gateway.commands`).
     access_log: bool = False
+    # Each command answered with success logged at INFO (else at DEBUG); when unset it
+    # follows ENVIRONMENT (see below). Refusals and failures are always logged at INFO.
+    log_every_command: bool
     # Empty means "not configured": the lobby endpoints are then open (development).
     operator_api_key: str | None = None
     # simulateRound can create wins; when unset it follows ENVIRONMENT (see below).
@@ -66,8 +74,10 @@ class GatewaySettings(BaseSettings):
             data["casino_secret"] = parse_secret_list(data["casino_secret"])
         if not data.get("operator_api_key"):
             data["operator_api_key"] = None
-        if data.get("simulate_round_enabled") in (None, ""):
-            data["simulate_round_enabled"] = data.get("environment", DEVELOPMENT) == DEVELOPMENT
+        in_development = data.get("environment", DEVELOPMENT) == DEVELOPMENT
+        for follows_environment in ("simulate_round_enabled", "log_every_command"):
+            if data.get(follows_environment) in (None, ""):
+                data[follows_environment] = in_development
         return data
 
     @model_validator(mode="after")

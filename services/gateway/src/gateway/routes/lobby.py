@@ -8,6 +8,7 @@ waits on the provider, which calls back into the wallet (SPEC).
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from contracts.errors import ErrorCode
 from contracts.lobby import (
@@ -22,7 +23,9 @@ from gateway.commands import send_command
 from gateway.dependencies import RpcDep, SettingsDep
 from gateway.errors import FeatureDisabledError
 from gateway.openapi import error_responses, json_body
+from gateway.rpc import Rpc
 from gateway.security import ApiKeyDep
+from gateway.settings import GatewaySettings
 
 router = APIRouter(prefix="/casino", tags=["lobby (operator)"], dependencies=[ApiKeyDep])
 
@@ -54,9 +57,7 @@ async def require_simulate_enabled(settings: SettingsDep) -> None:
 async def launch_game(raw: RawBodyDep, rpc: RpcDep, settings: SettingsDep) -> Response:
     """Opens a game session for the player and launches it at the provider."""
     command = LaunchGameCommand(request=parse_body(LaunchGameRequest, raw))
-    return await send_command(
-        rpc, settings.lobby_queue, command, settings.lobby_rpc_timeout_seconds
-    )
+    return await _send(rpc, settings, command)
 
 
 @router.post(
@@ -76,6 +77,14 @@ async def launch_game(raw: RawBodyDep, rpc: RpcDep, settings: SettingsDep) -> Re
 async def simulate_round(raw: RawBodyDep, rpc: RpcDep, settings: SettingsDep) -> Response:
     """A test driver: launches a session and has the provider play one round in it."""
     command = SimulateRoundCommand(request=parse_body(SimulateRoundRequest, raw))
+    return await _send(rpc, settings, command)
+
+
+async def _send(rpc: Rpc, settings: GatewaySettings, command: BaseModel) -> Response:
     return await send_command(
-        rpc, settings.lobby_queue, command, settings.lobby_rpc_timeout_seconds
+        rpc,
+        settings.lobby_queue,
+        command,
+        settings.lobby_rpc_timeout_seconds,
+        log_success=settings.log_every_command,
     )

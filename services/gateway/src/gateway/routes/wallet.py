@@ -1,6 +1,10 @@
 """The casino's wallet callbacks, as the provider calls them: signed, then validated, then
 sent to the wallet worker over RPC, batched with whatever else waits at that moment
 (`gateway.batching`). Nothing unsigned or malformed reaches the queue.
+
+`gateway.fast_callbacks` answers a POST to these paths by calling the endpoints below
+itself, in front of FastAPI, so each takes a `SignedCallback` and nothing else; FastAPI
+still documents them (OpenAPI) and answers any other method on their paths.
 """
 
 from fastapi import APIRouter
