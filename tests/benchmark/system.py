@@ -14,6 +14,7 @@ its players, and reads the service pids from a pids file (`scripts/demo --keep` 
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -64,6 +65,9 @@ async def start_system(
         "LOBBY_QUEUE": f"casino.lobby.bench-{run_id}",
         "CASINO_SECRET": BENCH_SECRET,
         "GATEWAY_PORT": str(port),
+        # Logging as in production: the gateway logs refusals, not every success (the
+        # worker's line per command still carries each correlation id). Overridable.
+        "LOG_EVERY_COMMAND": os.environ.get("LOG_EVERY_COMMAND", "false"),
     }
     system = System(f"http://127.0.0.1:{port}", database_url, BENCH_SECRET, {})
     system.scratch_database = database
