@@ -135,7 +135,9 @@ def measure_all(
     say(f"measuring: {rate:g} ops/s for {args.duration:g} s")
     cpu_before, began = machine.cpu_of(system.pids), time.monotonic()
     batches_before = scrape_batch_totals(system.gateway_url)
-    result["run"] = measure_step(target, rate, args.duration, seed=args.seed, label="run")
+    with machine.RssSampler(system.pids, every=max(args.duration / 20, 1)) as memory:
+        result["run"] = measure_step(target, rate, args.duration, seed=args.seed, label="run")
+    result["rss_kib"]["during"] = memory.samples
     result["run"]["wallet_commands_per_message"] = commands_per_message(
         batches_before, scrape_batch_totals(system.gateway_url)
     )

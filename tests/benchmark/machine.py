@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,32 @@ def rss_kib(pid: int) -> int | None:
 
 def rss_of(pids: dict[str, int]) -> dict[str, int | None]:
     return {name: rss_kib(pid) for name, pid in pids.items()}
+
+
+class RssSampler:
+    """Each service's RSS every `every` seconds while the `with` block runs, so a long run
+    shows whether memory grows throughout (a leak) or levels off (warming caches), which
+    its start and end alone cannot tell."""
+
+    def __init__(self, pids: dict[str, int], every: float) -> None:
+        self._pids, self._every = pids, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self.samples: list[dict[str, Any]] = []
+
+    def __enter__(self) -> RssSampler:
+        self._began = time.monotonic()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self._every):
+            at = round(time.monotonic() - self._began, 1)
+            self.samples.append({"at_s": at, **rss_of(self._pids)})
 
 
 def cpu_seconds(pid: int) -> float | None:

@@ -77,6 +77,8 @@ def render(result: dict[str, Any]) -> str:
         lines.append(_row(f"ratio {name}", value))
     for when in ("start", "end"):
         lines.append(_row(f"RSS KiB at {when}", result["rss_kib"][when]))
+    if during := result["rss_kib"].get("during"):
+        lines.append(_row("RSS KiB during (min-max)", _spread(during)))
     check = result["ledger_check"]
     lines.append(
         _row(
@@ -88,6 +90,17 @@ def render(result: dict[str, Any]) -> str:
         _row("machine quiet before / after", f"{result['load_before']} / {result['load_after']}")
     )
     return "\n".join(lines)
+
+
+def _spread(samples: list[dict[str, Any]]) -> dict[str, str]:
+    """Each service's lowest and highest RSS over the run's samples."""
+    names = [name for name in samples[0] if name != "at_s"]
+    spread = {}
+    for name in names:
+        seen = [sample[name] for sample in samples if sample.get(name) is not None]
+        if seen:
+            spread[name] = f"{min(seen)}-{max(seen)}"
+    return spread
 
 
 def _concurrency(baseline: dict[str, Any]) -> object:
