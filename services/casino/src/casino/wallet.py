@@ -3,8 +3,8 @@
 
 A batch first locks the bet ids it places or cancels and the wallets of its sessions
 (`casino.ledger.open_book`), so commands on one wallet run one after another while other
-wallets go on in parallel; it is answered only after its commit. One commit for many commands is what lets the wallet go
-faster than one fsync per operation.
+wallets go on in parallel; it is answered only after its commit. One commit for many
+commands is what lets the wallet go faster than one fsync per operation.
 
 A command's outcome is its reply, or the `WalletError` that refused it (a refusal
 records nothing). If the batch loses a race that the database settles (the same
