@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from casino.asyncapi import asyncapi_document
+from casino.tools.asyncapi import asyncapi_document
 from contracts import topology
 from gateway.app import create_app as create_gateway
 from gateway.settings import GatewaySettings

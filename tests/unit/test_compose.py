@@ -98,7 +98,7 @@ def test_apps_are_configured_only_through_documented_environment_variables(name:
 def test_graceful_shutdown_has_time_to_drain() -> None:
     """SIGTERM, then SIGKILL after stop_grace_period: longer than the worker's drain."""
     from casino.lobby.app import GRACEFUL_TIMEOUT_SECONDS as LOBBY_GRACE
-    from casino.worker import GRACEFUL_TIMEOUT_SECONDS as WALLET_GRACE
+    from casino.wallet.consumer import GRACEFUL_TIMEOUT_SECONDS as WALLET_GRACE
 
     def seconds(text: str) -> float:
         return float(text.removesuffix("s"))

@@ -15,8 +15,8 @@ from casino.database import (
     make_session_factory,
     open_ledger_pool,
 )
-from casino.seed import create_player, seed_demo_world
 from casino.sessions import open_session
+from casino.tools.seed import create_player, seed_demo_world
 from tests.integration.casino.support import Table
 
 pytestmark = pytest.mark.integration

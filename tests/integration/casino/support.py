@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import text
 
 from casino.database import SessionFactory
-from casino.seed import FundedPlayer
 from casino.sessions import OpenedSession
+from casino.tools.seed import FundedPlayer
 from contracts.errors import ErrorCode
 from contracts.rpc import RpcReply
 from contracts.wallet import CreditRequest, DebitRequest, RollbackRequest

@@ -12,9 +12,9 @@ from faststream.middlewares import AckPolicy
 from faststream.rabbit import RabbitBroker
 from faststream.rabbit.annotations import RabbitMessage
 
-from casino.dead_letter import DeadLetterRepeatedFailures
+from casino.consuming.dead_letter import DeadLetterRepeatedFailures
+from casino.consuming.queues import command_queue, declare_dead_letters
 from casino.lobby.handlers import raw_body
-from casino.queues import command_queue, declare_dead_letters
 from contracts import topology
 
 pytestmark = pytest.mark.integration

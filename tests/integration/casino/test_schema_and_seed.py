@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from casino import wallet
 from casino.database import LedgerPool, SessionFactory, migrate
-from casino.seed import DEMO_PLAYER_EMAIL, seed_demo_world
+from casino.tools.seed import DEMO_PLAYER_EMAIL, seed_demo_world
 from tests.integration.casino.support import Table, bet
 
 pytestmark = pytest.mark.integration

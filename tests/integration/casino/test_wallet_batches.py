@@ -11,7 +11,8 @@ from sqlalchemy import text
 
 from casino import wallet
 from casino.database import LedgerPool, SessionFactory
-from casino.errors import DuplicateTransactionError, InvalidSessionError
+from casino.wallet.batch import Outcome
+from casino.wallet.errors import DuplicateTransactionError, InvalidSessionError
 from contracts.errors import ErrorCode
 from contracts.rpc import (
     AnyWalletCommand,
@@ -171,7 +172,7 @@ def _balance(w: int) -> Make:
     )
 
 
-def _comparable(outcome: wallet.Outcome, run: str) -> object:
+def _comparable(outcome: Outcome, run: str) -> object:
     """The outcome with this run's id prefix removed, so two runs can be compared (keys
     sorted: a reply replayed from the ledger's JSONB comes back in another key order)."""
     if isinstance(outcome, Exception):

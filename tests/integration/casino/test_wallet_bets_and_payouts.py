@@ -8,12 +8,12 @@ from sqlalchemy import text
 
 from casino import wallet
 from casino.database import LedgerPool, SessionFactory
-from casino.errors import (
+from casino.sessions import end_session, open_session
+from casino.wallet.errors import (
     DuplicateTransactionError,
     InvalidSessionError,
     TransactionNotFoundError,
 )
-from casino.sessions import end_session, open_session
 from contracts.errors import ErrorCode
 from contracts.wallet import GetBalanceRequest
 from tests.integration.casino.support import (

@@ -6,8 +6,8 @@ import pytest
 
 from casino import wallet
 from casino.database import LedgerPool, SessionFactory
-from casino.errors import TransactionNotFoundError
 from casino.sessions import end_session
+from casino.wallet.errors import TransactionNotFoundError
 from contracts.errors import ErrorCode
 from tests.integration.casino.support import (
     Table,

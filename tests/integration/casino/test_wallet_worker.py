@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from casino.database import LedgerPool, SessionFactory, open_ledger_pool
-from casino.worker import build_wallet_broker
+from casino.wallet.consumer import build_wallet_broker
 from contracts.rpc import DebitCommand, GetBalanceCommand, RpcReply
 from contracts.wallet import GetBalanceRequest
 from tests.integration.casino.rpc import WalletRpc, wallet_rpc

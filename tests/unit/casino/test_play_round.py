@@ -3,7 +3,7 @@
 import argparse
 import uuid
 
-from casino.play_round import SEED_EXAMPLE, add_arguments, render, round_request
+from casino.tools.play_round import SEED_EXAMPLE, add_arguments, render, round_request
 from contracts.lobby import RoundTransaction, SimulateRoundReply
 
 

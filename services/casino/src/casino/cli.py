@@ -11,10 +11,10 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from casino import play_round
 from casino.database import SessionFactory, make_engine, make_session_factory, migrate
-from casino.seed import DEMO_PROVIDER_CODE, create_player, seed_demo_world
 from casino.settings import CasinoSettings
+from casino.tools import play_round
+from casino.tools.seed import DEMO_PROVIDER_CODE, create_player, seed_demo_world
 from contracts.logs import configure_logging
 from contracts.money import MAX_AMOUNT
 
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> None:
         case "wallet-worker":
             import uvloop
 
-            from casino.worker import serve
+            from casino.wallet.consumer import serve
 
             configure_logging()
             # uvloop: the worker's time is mostly the event loop's and the drivers' own.

@@ -36,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from casino.kinds import Outcome, SessionStatus, TransactionType
+from casino.vocabulary import Outcome, SessionStatus, TransactionType
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 
 from casino.database import SessionFactory
-from casino.kinds import SessionStatus
 from casino.models import GameSession, Wallet
+from casino.vocabulary import SessionStatus
 
 # 32 random bytes, URL-safe: the token the provider quotes back; nobody can guess it.
 TOKEN_BYTES = 32

@@ -6,7 +6,7 @@ the app reads it from the settings (`LOBBY_QUEUE`), so tests run a lobby of thei
 Acknowledgement: as in the wallet worker, a command is acked once its reply is published;
 if the reply cannot be published, NACK_ON_ERROR requeues the command rather than drop it.
 A requeued simulateRound is answered without being played again (see `handlers`). A
-command that fails again after redelivery is dead-lettered (`casino.dead_letter`).
+command that fails again after redelivery is dead-lettered (`casino.consuming.dead_letter`).
 
 `casino lobby` also serves /health, /ready and /metrics on LOBBY_PROBES_PORT.
 """
@@ -20,13 +20,13 @@ from faststream import ContextRepo, FastStream
 from faststream.middlewares import AckPolicy
 from faststream.rabbit import Channel, RabbitBroker
 
-from casino.dead_letter import DeadLetterRepeatedFailures
-from casino.health import queue_depths, readiness
+from casino.consuming.dead_letter import DeadLetterRepeatedFailures
+from casino.consuming.health import queue_depths, readiness
+from casino.consuming.probes import Probes, serving_probes
+from casino.consuming.queues import command_queue, dead_letter_queue, declare_dead_letters
 from casino.lobby.handlers import handle_lobby_command, raw_body
 from casino.lobby.provider_client import SIMULATE_TIMEOUT_SECONDS
 from casino.lobby.resources import open_lobby
-from casino.probes import Probes, serving_probes
-from casino.queues import command_queue, dead_letter_queue, declare_dead_letters
 from casino.settings import CasinoSettings
 from contracts.topology import LOBBY_QUEUE
 

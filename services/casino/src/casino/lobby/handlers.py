@@ -16,7 +16,7 @@ from faststream.rabbit.message import RabbitMessage as IncomingCommand
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from casino import metrics
+from casino.consuming import metrics
 from casino.lobby.errors import LobbyError
 from casino.lobby.launch import launch_game
 from casino.lobby.provider_client import CORRELATION_HEADER

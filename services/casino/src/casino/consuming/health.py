@@ -11,9 +11,9 @@ from faststream.rabbit import RabbitBroker, RabbitQueue
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from casino import metrics
+from casino.consuming import metrics
+from casino.consuming.probes import ReadinessChecks, Refresh
 from casino.database import LedgerPool, SessionFactory
-from casino.probes import ReadinessChecks, Refresh
 
 CHECK_TIMEOUT_SECONDS = 2.0
 Ping = Callable[[], Awaitable[object]]

@@ -1,5 +1,5 @@
 """The casino consumers' Prometheus metrics (wallet worker and lobby), served on /metrics
-by `casino.probes`.
+by `casino.consuming.probes`.
 
 Names say what an operator asks: how many commands, with which outcome (the wallet's
 error code, or `ok`), how long they took, how many came back redelivered, were requeued

@@ -3,9 +3,9 @@ of the ledger the batch can touch, read under the locks its transaction holds.
 
 Group commit: the wallet worker applies a batch of commands in one database transaction.
 It locks the wallets of every session the batch names, reads the ledger rows the commands
-can depend on (`casino.ledger.open_book`), decides each command in order against this
-book (`casino.rules`), and writes the decided rows and balance moves back in a few
-statements (`casino.ledger.write_book`) before one commit. Each decision sees the ones
+can depend on (`casino.wallet.ledger.open_book`), decides each command in order against this
+book (`casino.wallet.rules`), and writes the decided rows and balance moves back in a few
+statements (`casino.wallet.ledger.write_book`) before one commit. Each decision sees the ones
 made before it in the batch, exactly as if each command had been its own transaction in
 that order: a retry of a transactionId decided three commands earlier is answered from
 that decision, a rollback of a bet placed earlier in the batch refunds it.
@@ -18,7 +18,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
-from casino.kinds import Outcome, TransactionType
+from casino.vocabulary import Outcome, TransactionType
 from contracts.rpc import RpcReply
 
 LedgerKey = tuple[uuid.UUID, str]

@@ -15,7 +15,7 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import models_json_schema
 
 from casino.lobby.app import build_broker
-from casino.worker import build_wallet_broker
+from casino.wallet.consumer import build_wallet_broker
 from contracts import topology
 from contracts.rpc import LobbyCommand, RpcReply, WalletBatch, WalletBatchReply, WalletCommand
 

@@ -2,7 +2,7 @@
 
 A message is one wallet command (answered with one `RpcReply`) or, when its AMQP type is
 `wallet.batch`, a `WalletBatch` (answered with one `WalletBatchReply`, a reply per
-command in order). Either way the commands go to `casino.wallet.apply` as one batch, so
+command in order). Either way the commands go to `casino.wallet.batch.apply` as one batch, so
 they share one database transaction and one commit.
 
 Every outcome is a reply value, never an exception: a handler that raised would get its
@@ -19,9 +19,10 @@ from typing import Any
 import asyncpg
 from pydantic import TypeAdapter, ValidationError
 
-from casino import metrics, wallet
+from casino.consuming import metrics
 from casino.database import LedgerPool
-from casino.errors import (
+from casino.wallet import batch
+from casino.wallet.errors import (
     InvalidAmountError,
     InvalidCommandError,
     WalletError,
@@ -87,10 +88,10 @@ async def _decide_items(pool: LedgerPool, items: list[_Item], started: float) ->
     commands = [item.command for item in items if item.command is not None]
     if parsed:
         try:
-            outcomes = await wallet.apply(pool, commands)
+            outcomes = await batch.apply(pool, commands)
             for item, outcome in zip(parsed, outcomes, strict=True):
                 item.reply = _reply(outcome)
-        except (asyncpg.PostgresError, *wallet.CONNECTION_FAILURES) as error:
+        except (asyncpg.PostgresError, *batch.CONNECTION_FAILURES) as error:
             log.warning("wallet database failed: %r", error, extra={"commands": len(parsed)})
             for item in parsed:
                 item.reply = RpcReply(error=WalletUnavailableError().body())
@@ -101,7 +102,7 @@ async def _decide_items(pool: LedgerPool, items: list[_Item], started: float) ->
     return _account(items, time.perf_counter() - started)
 
 
-def _reply(outcome: wallet.Outcome) -> RpcReply:
+def _reply(outcome: batch.Outcome) -> RpcReply:
     return RpcReply(error=outcome.body()) if isinstance(outcome, WalletError) else outcome
 
 

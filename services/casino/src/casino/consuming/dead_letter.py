@@ -24,7 +24,7 @@ from typing import Any
 from faststream import BaseMiddleware
 from faststream.exceptions import HandlerException, RejectMessage
 
-from casino import metrics
+from casino.consuming import metrics
 
 log = logging.getLogger(__name__)
 

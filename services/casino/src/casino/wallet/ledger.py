@@ -1,6 +1,6 @@
 """The ledger's SQL for one batch of wallet commands: lock and read a `Book`, write it back.
 
-Nothing here decides anything (`casino.rules` does). The statements are set-based, so a
+Nothing here decides anything (`casino.wallet.rules` does). The statements are set-based, so a
 batch costs the same three round trips (besides BEGIN and COMMIT) whether it holds one
 command or five hundred:
 
@@ -31,9 +31,9 @@ from typing import Any, TypeAlias
 import asyncpg
 from asyncpg import Connection, Record
 
-from casino.book import Book, Entry, Seat
-from casino.kinds import Outcome, SessionStatus, TransactionType
 from casino.models import IDEMPOTENCY_KEY, ONE_REFUND_PER_BET
+from casino.vocabulary import Outcome, SessionStatus, TransactionType
+from casino.wallet.book import Book, Entry, Seat
 from contracts.rpc import (
     AnyWalletCommand,
     CreditCommand,

@@ -1,8 +1,8 @@
 """The wallet: applies batches of wallet commands, each batch in one database transaction
-(group commit), each command decided on its own by `casino.rules`.
+(group commit), each command decided on its own by `casino.wallet.rules`.
 
 A batch first locks the bet ids it places or cancels and the wallets of its sessions
-(`casino.ledger.open_book`), so commands on one wallet run one after another while other
+(`casino.wallet.ledger.open_book`), so commands on one wallet run one after another while other
 wallets go on in parallel; it is answered only after its commit. One commit for many
 commands is what lets the wallet go faster than one fsync per operation.
 
@@ -24,10 +24,10 @@ from typing import TypeAlias
 
 import asyncpg
 
-from casino import ledger, rules
-from casino.book import Book
 from casino.database import LedgerPool
-from casino.errors import WalletError
+from casino.wallet import ledger, rules
+from casino.wallet.book import Book
+from casino.wallet.errors import WalletError
 from contracts.rpc import (
     AnyWalletCommand,
     CreditCommand,

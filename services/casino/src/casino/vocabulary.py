@@ -1,4 +1,8 @@
-"""The small vocabularies stored in the casino tables (as text, checked by the database)."""
+"""The words the casino tables store as text (each column checked by the database): a game
+session's status, a ledger row's transaction type and its outcome.
+
+Apart from `casino.models`, so the wallet's pure rules can use them without the ORM.
+"""
 
 from enum import StrEnum
 

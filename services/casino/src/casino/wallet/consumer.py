@@ -10,14 +10,14 @@ reply cannot be published, NACK_ON_ERROR requeues the command rather than droppi
 
 A message is one command or a batch of them (AMQP type `wallet.batch`, sent by the
 gateway under load); a batch is decided in one database transaction and answered in one
-reply message (`casino.handlers`), so both the broker's and the database's per-operation
+reply message (`casino.wallet.handlers`), so both the broker's and the database's per-operation
 costs are paid once per batch.
 
 Prefetch bounds how many messages one worker holds unacknowledged; each runs in its own
 task (aio-pika dispatches every delivery as a task), so that many run at once.
 
 A command that fails outside its handler (its reply could not be published) is requeued
-once, and dead-lettered if it fails again after redelivery (`casino.dead_letter`).
+once, and dead-lettered if it fails again after redelivery (`casino.consuming.dead_letter`).
 
 Shutdown (FastStream 0.7, read from its source and checked by
 tests/e2e/test_graceful_shutdown.py): on SIGTERM the subscriber stops taking new
@@ -46,14 +46,14 @@ from faststream.middlewares import AckPolicy
 from faststream.rabbit import Channel, RabbitBroker, RabbitResponse
 from faststream.rabbit.annotations import RabbitMessage
 
-from casino import metrics
+from casino.consuming import metrics
+from casino.consuming.dead_letter import DeadLetterRepeatedFailures
+from casino.consuming.health import queue_depths, readiness
+from casino.consuming.probes import Probes, serving_probes
+from casino.consuming.queues import command_queue, dead_letter_queue, declare_dead_letters
 from casino.database import LedgerPool, open_ledger_pool
-from casino.dead_letter import DeadLetterRepeatedFailures
-from casino.handlers import answer, answer_batch
-from casino.health import queue_depths, readiness
-from casino.probes import Probes, serving_probes
-from casino.queues import command_queue, dead_letter_queue, declare_dead_letters
 from casino.settings import CasinoSettings
+from casino.wallet.handlers import answer, answer_batch
 from contracts.rpc import WALLET_BATCH_TYPE
 
 log = logging.getLogger(__name__)

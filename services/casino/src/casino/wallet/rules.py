@@ -9,8 +9,9 @@ and come back as reply values; refusals that are not decisions (unknown session,
 key, another player's transaction) raise a `WalletError` and record nothing.
 """
 
-from casino.book import Book, Entry, Request, Seat
-from casino.errors import (
+from casino.vocabulary import Outcome, TransactionType
+from casino.wallet.book import Book, Entry, Request, Seat
+from casino.wallet.errors import (
     CannotRollbackPayoutError,
     DuplicateTransactionError,
     InsufficientFundsError,
@@ -20,7 +21,6 @@ from casino.errors import (
     TransactionRolledBackError,
     WalletError,
 )
-from casino.kinds import Outcome, TransactionType
 from contracts.rpc import (
     AnyWalletCommand,
     CreditCommand,
