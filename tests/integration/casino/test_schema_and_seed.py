@@ -26,7 +26,7 @@ async def test_migrating_an_up_to_date_database_changes_nothing(
     async with sessions() as db:
         assert (
             await db.execute(text("SELECT version_num FROM alembic_version"))
-        ).scalars().all() == ["0002"]
+        ).scalars().all() == ["0003"]
 
 
 async def test_seeding_twice_creates_nothing_new(sessions: SessionFactory) -> None:
@@ -53,7 +53,10 @@ async def test_the_database_refuses_a_negative_balance(
     with pytest.raises(IntegrityError, match="balance_not_negative"):
         async with sessions.begin() as db:
             await db.execute(
-                text("UPDATE casino_wallets SET balance = balance - 101 WHERE id = :id"),
+                text(
+                    "UPDATE casino_wallets SET balance = balance - 101,"
+                    " opening_balance = opening_balance - 101 WHERE id = :id"
+                ),
                 {"id": table.player.wallet_id},
             )
 
@@ -70,10 +73,11 @@ async def test_the_database_refuses_a_second_row_for_one_transaction_id(
                 text(
                     "INSERT INTO casino_transactions (id, provider_id, transaction_id, type,"
                     " outcome, session_id, wallet_id, round_id, amount, is_tombstone,"
-                    " fingerprint, reply, balance_after)"
+                    " fingerprint, reply, balance_before, balance_after, previous_id)"
                     " SELECT gen_random_uuid(), provider_id, transaction_id, type, outcome,"
                     " session_id, wallet_id, round_id, amount, is_tombstone, fingerprint, reply,"
-                    " balance_after FROM casino_transactions WHERE transaction_id = :tx"
+                    " balance_before, balance_after, previous_id"
+                    " FROM casino_transactions WHERE transaction_id = :tx"
                 ),
                 {"tx": placed.transaction_id},
             )

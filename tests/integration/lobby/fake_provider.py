@@ -108,8 +108,11 @@ class FakeProvider:
                     "attempts": 2 if kind == "payout" else 1,
                 }
             )
+        # No ledger rows are written here, so the wallet's opening balance moves with it
+        # (the database holds balance = opening balance + the ledger's moves).
         await self.casino_db.execute(
-            "UPDATE casino_wallets w SET balance = $1 FROM casino_game_sessions s"
+            "UPDATE casino_wallets w SET balance = $1, opening_balance = $1"
+            " FROM casino_game_sessions s"
             " WHERE s.token = $2 AND w.id = s.wallet_id",
             balance,
             token,

@@ -12,6 +12,13 @@ The database itself enforces what must never break, so no code path can get it w
   names no bet, and debits and credits carry their round (CHECKs).
 - A session's wallet belongs to the session's player (composite FOREIGN KEY), and every
   row points at rows that exist (FOREIGN KEYs).
+- balance = opening balance + the ledger's moves. Each row carries the balance before and
+  after it (CHECK: after = before + its move) and points at its wallet's previous row,
+  whose balance_after must be its balance_before (FOREIGN KEY); a row has one successor at
+  most and a wallet one first row, which starts from the opening balance (UNIQUE, FOREIGN
+  KEY); the wallet points at its newest row and its balance is that row's balance_after
+  (FOREIGN KEY). Two statement triggers refuse a row left behind the wallet and a wallet
+  pointed back at an older row (migration 0003 explains the whole argument).
 
 The ledger is append-only: the balance is a column updated by SQL arithmetic in the same
 transaction that appends the row, and each row keeps the balance after it and the exact
@@ -24,6 +31,7 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Computed,
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
@@ -48,6 +56,12 @@ NAMING = {
 IDEMPOTENCY_KEY = "uq_casino_transactions_provider_transaction"
 ONE_REFUND_PER_BET = "uq_casino_transactions_one_refund_per_bet"
 MAX_AMOUNT = 10**15
+# What a row does to its wallet's balance: a bet takes its amount, a payout or a refund
+# gives it, a rejection moves nothing.
+MOVE = (
+    "CASE WHEN outcome = 'accepted' THEN CASE type WHEN 'debit' THEN -amount ELSE amount END"
+    " ELSE 0 END"
+)
 
 
 def _one_of(column: str, values: type[SessionStatus | TransactionType | Outcome]) -> str:
@@ -80,16 +94,33 @@ class Wallet(Timestamped, Base):
         UniqueConstraint("user_id", "currency"),
         # Lets sessions reference (wallet, player) together, see GameSession.
         UniqueConstraint("id", "user_id"),
+        UniqueConstraint("id", "opening_balance"),
         CheckConstraint("balance >= 0", name="balance_not_negative"),
         CheckConstraint("currency ~ '^[A-Z]{3}$'", name="currency_code"),
+        CheckConstraint(
+            "last_transaction_id IS NOT NULL OR balance = opening_balance",
+            name="balance_is_opening_until_a_row",
+        ),
+        ForeignKeyConstraint(
+            ["last_transaction_id", "id", "balance"],
+            [
+                "casino_transactions.id",
+                "casino_transactions.wallet_id",
+                "casino_transactions.balance_after",
+            ],
+            name="fk_casino_wallets_newest_row",
+            use_alter=True,
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_users.id"))
     currency: Mapped[str] = mapped_column(String(3))
     balance: Mapped[int] = mapped_column(BigInteger)
-    # What the wallet was created with; the ledger check proves balance = opening + moves.
+    # What the wallet was created with: balance = opening + moves, held by the database.
     opening_balance: Mapped[int] = mapped_column(BigInteger)
+    # The newest ledger row; its balance_after is the balance.
+    last_transaction_id: Mapped[uuid.UUID | None] = mapped_column()
 
 
 class GameProvider(Timestamped, Base):
@@ -167,6 +198,29 @@ class Transaction(Timestamped, Base):
             name="tombstone_moves_nothing",
         ),
         CheckConstraint("balance_after >= 0", name="balance_after_not_negative"),
+        CheckConstraint(f"balance_after = balance_before + {MOVE}", name="balance_moves_by_amount"),
+        UniqueConstraint("id", "wallet_id", "balance_after"),
+        UniqueConstraint("previous_id"),
+        Index(
+            "uq_casino_transactions_one_first_row",
+            "wallet_id",
+            unique=True,
+            postgresql_where=text("previous_id IS NULL"),
+        ),
+        ForeignKeyConstraint(
+            ["previous_id", "wallet_id", "balance_before"],
+            [
+                "casino_transactions.id",
+                "casino_transactions.wallet_id",
+                "casino_transactions.balance_after",
+            ],
+            name="fk_casino_transactions_chain",
+        ),
+        ForeignKeyConstraint(
+            ["wallet_id", "first_row_opening"],
+            ["casino_wallets.id", "casino_wallets.opening_balance"],
+            name="fk_casino_transactions_first_row_opening",
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -176,7 +230,9 @@ class Transaction(Timestamped, Base):
     outcome: Mapped[str] = mapped_column(String(16))
     error_code: Mapped[str | None] = mapped_column(String(64))
     session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_game_sessions.id"))
-    wallet_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_wallets.id"))
+    # No foreign key of its own: the first row's references the wallet, and every other
+    # row's chain foreign key puts it in its previous row's wallet.
+    wallet_id: Mapped[uuid.UUID] = mapped_column()
     round_id: Mapped[str | None] = mapped_column(String(128))
     amount: Mapped[int] = mapped_column(BigInteger)
     # The provider's id of the bet a rollback names, and our row of it when it is known.
@@ -187,4 +243,10 @@ class Transaction(Timestamped, Base):
     is_tombstone: Mapped[bool] = mapped_column(default=False)
     fingerprint: Mapped[str] = mapped_column(String(64))
     reply: Mapped[dict[str, object]] = mapped_column(JSONB)
+    balance_before: Mapped[int] = mapped_column(BigInteger)
     balance_after: Mapped[int] = mapped_column(BigInteger)
+    previous_id: Mapped[uuid.UUID | None] = mapped_column()
+    first_row_opening: Mapped[int | None] = mapped_column(
+        BigInteger,
+        Computed("CASE WHEN previous_id IS NULL THEN balance_before END", persisted=True),
+    )

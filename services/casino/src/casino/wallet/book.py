@@ -28,7 +28,7 @@ RoundKey = tuple[uuid.UUID, uuid.UUID, str]
 
 
 @dataclass(frozen=True)
-class Seat:
+class SessionWallet:
     """Who is playing: the session a token names, its wallet and the game's provider."""
 
     session_id: uuid.UUID
@@ -39,7 +39,7 @@ class Seat:
 
 
 @dataclass(frozen=True)
-class Request:
+class RequestIdentity:
     """The fields of a money-moving request that make up its identity (SPEC: type,
     session, amount, round, original); description and reason do not count."""
 
@@ -49,11 +49,11 @@ class Request:
     round_id: str | None = None
     original_transaction_id: str | None = None
 
-    def fingerprint(self, seat: Seat) -> str:
+    def fingerprint(self, session: SessionWallet) -> str:
         canonical = json.dumps(
             {
                 "type": self.type.value,
-                "session": str(seat.session_id),
+                "session": str(session.session_id),
                 "amount": self.amount,
                 "round": self.round_id,
                 "original": self.original_transaction_id,
@@ -84,7 +84,12 @@ class Entry:
     is_tombstone: bool
     fingerprint: str
     reply: dict[str, object]
+    balance_before: int
     balance_after: int
+    previous_id: uuid.UUID | None
+    """The wallet's row before this one: the ledger is a chain per wallet, and the
+    database refuses a row whose balance_before is not its previous row's balance_after
+    (migration 0003)."""
 
     @property
     def key(self) -> LedgerKey:
@@ -106,15 +111,17 @@ class Entry:
 
 @dataclass
 class Book:
-    """The seats, balances and ledger rows a batch reads, and the rows it has decided.
+    """The session_wallets, balances and ledger rows a batch reads, and the rows it has decided.
 
-    `balances` are those of the locked wallets, moved as commands are decided; `moves`
-    is the net change per wallet that `write_book` applies with SQL arithmetic (and checks
+    `balances` are those of the locked wallets, moved as commands are decided, and
+    `newest` their newest ledger rows, which each decided row is chained to; `moves` is
+    the net change per wallet that `write_book` applies with SQL arithmetic (and checks
     against `balances`).
     """
 
-    seats: dict[str, Seat] = field(default_factory=dict)
+    session_wallets: dict[str, SessionWallet] = field(default_factory=dict)
     balances: dict[uuid.UUID, int] = field(default_factory=dict)
+    newest: dict[uuid.UUID, uuid.UUID | None] = field(default_factory=dict)
     entries: dict[LedgerKey, Entry] = field(default_factory=dict)
     tombstoned: set[LedgerKey] = field(default_factory=set)
     refunds: dict[uuid.UUID, str] = field(default_factory=dict)
@@ -136,11 +143,11 @@ class Book:
     def find(self, provider_id: uuid.UUID, transaction_id: str) -> Entry | None:
         return self.entries.get((provider_id, transaction_id))
 
-    def balance(self, seat: Seat) -> int:
-        return self.balances[seat.wallet_id]
+    def balance(self, session: SessionWallet) -> int:
+        return self.balances[session.wallet_id]
 
-    def has_tombstone(self, seat: Seat, bet_id: str) -> bool:
-        return (seat.provider_id, bet_id) in self.tombstoned
+    def has_tombstone(self, session: SessionWallet, bet_id: str) -> bool:
+        return (session.provider_id, bet_id) in self.tombstoned
 
     def refund_of(self, bet: Entry) -> str | None:
         """The transactionId of the rollback that already returned `bet`'s amount, if any."""
@@ -151,8 +158,8 @@ class Book:
 
     def record(
         self,
-        seat: Seat,
-        request: Request,
+        session: SessionWallet,
+        request: RequestIdentity,
         reply: RpcReply,
         *,
         move: int = 0,
@@ -162,35 +169,38 @@ class Book:
         related_transaction_id: str | None = None,
         is_tombstone: bool = False,
     ) -> RpcReply:
-        """Decide `request`: move `move` cents on the seat's wallet and append its row with
+        """Decide `request`: move `move` cents on the session's wallet and append its row with
         the reply it is answered with, so a retry gets exactly that reply."""
-        balance = self.balances[seat.wallet_id] + move
+        balance_before = self.balances[session.wallet_id]
+        balance = balance_before + move
         if amount is None:
             amount = request.amount or 0
         if balance < 0:
             raise AssertionError("a decision would overdraw the wallet")  # rules check first
         entry = Entry(
             id=uuid.uuid4(),
-            provider_id=seat.provider_id,
+            provider_id=session.provider_id,
             transaction_id=request.transaction_id,
             type=request.type,
             outcome=Outcome.REJECTED if reply.error else Outcome.ACCEPTED,
             error_code=reply.error.code if reply.error else None,
-            session_id=seat.session_id,
-            wallet_id=seat.wallet_id,
+            session_id=session.session_id,
+            wallet_id=session.wallet_id,
             round_id=round_id or request.round_id,
             amount=amount,
             original_transaction_id=request.original_transaction_id,
             original_id=bet.id if bet else None,
             related_transaction_id=related_transaction_id,
             is_tombstone=is_tombstone,
-            fingerprint=request.fingerprint(seat),
+            fingerprint=request.fingerprint(session),
             reply=reply.model_dump(mode="json", exclude_none=True),
+            balance_before=balance_before,
             balance_after=balance,
+            previous_id=self.newest[session.wallet_id],
         )
-        self.balances[seat.wallet_id] = balance
-        if move:
-            self.moves[seat.wallet_id] = self.moves.get(seat.wallet_id, 0) + move
+        self.balances[session.wallet_id] = balance
+        self.newest[session.wallet_id] = entry.id
+        self.moves[session.wallet_id] = self.moves.get(session.wallet_id, 0) + move
         self.know(entry)
         self.decided.append(entry)
         return reply

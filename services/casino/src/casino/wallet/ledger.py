@@ -33,7 +33,7 @@ from asyncpg import Connection, Record
 
 from casino.models import IDEMPOTENCY_KEY, ONE_REFUND_PER_BET
 from casino.vocabulary import Outcome, SessionStatus, TransactionType
-from casino.wallet.book import Book, Entry, Seat
+from casino.wallet.book import Book, Entry, SessionWallet
 from contracts.rpc import (
     AnyWalletCommand,
     CreditCommand,
@@ -47,7 +47,8 @@ from contracts.rpc import (
 # the first wallet row is locked. Which provider a bet id belongs to comes from its
 # session's game, which never changes, so it is read without a lock.
 _LOCK_AND_SEAT = """
-    SELECT s.token, s.id, s.wallet_id, s.status, g.provider_id, w.currency, w.balance
+    SELECT s.token, s.id, s.wallet_id, s.status, g.provider_id, w.currency, w.balance,
+           w.last_transaction_id
     FROM casino_game_sessions s
     JOIN casino_games g ON g.id = s.game_id
     JOIN casino_wallets w ON w.id = s.wallet_id
@@ -66,7 +67,8 @@ _LOCK_AND_SEAT = """
 _ENTRY_COLUMNS = """
     t.id, t.provider_id, t.transaction_id, t.type, t.outcome, t.error_code, t.session_id,
     t.wallet_id, t.round_id, t.amount, t.original_transaction_id, t.original_id,
-    t.related_transaction_id, t.is_tombstone, t.fingerprint, t.reply, t.balance_after
+    t.related_transaction_id, t.is_tombstone, t.fingerprint, t.reply, t.balance_before,
+    t.balance_after, t.previous_id
 """
 
 # What the batch's decisions read, in one round trip: the rows its commands name; the
@@ -124,7 +126,7 @@ _DEPENDENCIES = f"""
 _COLUMNS = (
     "id, provider_id, transaction_id, type, outcome, error_code, session_id, wallet_id,"
     " round_id, amount, original_transaction_id, original_id, related_transaction_id,"
-    " is_tombstone, fingerprint, reply, balance_after"
+    " is_tombstone, fingerprint, reply, balance_before, balance_after, previous_id"
 )
 # One statement for the whole batch: the rows, a column per array, in decision order (a
 # rollback may name a bet decided earlier in the batch; foreign keys are checked at the
@@ -137,12 +139,14 @@ _WRITE = f"""
         SELECT {_COLUMNS} FROM unnest(
             $1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
             $7::uuid[], $8::uuid[], $9::text[], $10::bigint[], $11::text[], $12::uuid[],
-            $13::text[], $14::boolean[], $15::text[], $16::jsonb[], $17::bigint[]
+            $13::text[], $14::boolean[], $15::text[], $16::jsonb[], $17::bigint[],
+            $18::bigint[], $19::uuid[]
         ) WITH ORDINALITY AS decided({_COLUMNS}, position)
         ORDER BY position
     )
-    UPDATE casino_wallets AS w SET balance = w.balance + m.amount
-    FROM unnest($18::uuid[], $19::bigint[]) AS m(wallet_id, amount)
+    UPDATE casino_wallets AS w
+    SET balance = w.balance + m.amount, last_transaction_id = m.newest
+    FROM unnest($20::uuid[], $21::bigint[], $22::uuid[]) AS m(wallet_id, amount, newest)
     WHERE w.id = m.wallet_id
     RETURNING w.id, w.balance
 """
@@ -157,15 +161,18 @@ async def open_book(db: Connection, commands: Sequence[AnyWalletCommand]) -> Boo
     bets = sorted({bet for command in commands if (bet := _bet(command)) is not None})
     bet_tokens, bet_ids = [token for token, _ in bets], [bet_id for _, bet_id in bets]
     for row in await db.fetch(_LOCK_AND_SEAT, tokens, bet_tokens, bet_ids):
-        token, session_id, wallet_id, status, provider_id, currency, balance = row
+        token, session_id, wallet_id, status, provider_id, currency, balance, newest = row
         active = status == SessionStatus.ACTIVE
-        book.seats[token] = Seat(session_id, wallet_id, provider_id, active, currency)
+        book.session_wallets[token] = SessionWallet(
+            session_id, wallet_id, provider_id, active, currency
+        )
         book.balances[wallet_id] = balance
+        book.newest[wallet_id] = newest
     money = [
-        (seat, command)
+        (session, command)
         for command in commands
         if not isinstance(command, GetBalanceCommand)
-        and (seat := book.seats.get(command.request.session_token)) is not None
+        and (session := book.session_wallets.get(command.request.session_token)) is not None
     ]
     if not money:
         return book
@@ -185,6 +192,7 @@ async def write_book(db: Connection, book: Book) -> None:
         *(list(column) for column in zip(*rows, strict=True)),
         wallets,
         [book.moves[wallet_id] for wallet_id in wallets],
+        [book.newest[wallet_id] for wallet_id in wallets],
     )
     for wallet_id, balance in moved:
         if balance != book.balances[wallet_id]:
@@ -214,28 +222,28 @@ def _bet(command: AnyWalletCommand) -> tuple[str, str] | None:
     return None if bet_id is None else (command.request.session_token, bet_id)
 
 
-def _named_ids(money: list[tuple[Seat, MoneyCommand]]) -> Iterable[tuple[uuid.UUID, str]]:
+def _named_ids(money: list[tuple[SessionWallet, MoneyCommand]]) -> Iterable[tuple[uuid.UUID, str]]:
     """Every transactionId a command's decision reads: its own, and the one it names."""
-    for seat, command in money:
-        yield seat.provider_id, command.request.transaction_id
+    for session, command in money:
+        yield session.provider_id, command.request.transaction_id
         if isinstance(command, RollbackCommand):
-            yield seat.provider_id, command.request.original_transaction_id
+            yield session.provider_id, command.request.original_transaction_id
         elif isinstance(command, CreditCommand) and command.request.related_transaction_id:
-            yield seat.provider_id, command.request.related_transaction_id
+            yield session.provider_id, command.request.related_transaction_id
 
 
-def _dependency_keys(money: list[tuple[Seat, MoneyCommand]]) -> tuple[list[Any], ...]:
+def _dependency_keys(money: list[tuple[SessionWallet, MoneyCommand]]) -> tuple[list[Any], ...]:
     """The parameters of `_DEPENDENCIES`: the ids the commands name, and the bets they place."""
     named = sorted(set(_named_ids(money)))
     placed = sorted(
         {
             (
-                seat.provider_id,
-                seat.wallet_id,
+                session.provider_id,
+                session.wallet_id,
                 command.request.transaction_id,
                 command.request.round_id,
             )
-            for seat, command in money
+            for session, command in money
             if isinstance(command, DebitCommand)
         }
     )
@@ -267,12 +275,14 @@ def _entry(row: Record) -> Entry:
         is_tombstone=row["is_tombstone"],
         fingerprint=row["fingerprint"],
         reply=row["reply"],
+        balance_before=row["balance_before"],
         balance_after=row["balance_after"],
+        previous_id=row["previous_id"],
     )
 
 
 def _row(entry: Entry) -> tuple[Any, ...]:
-    """A row of `_WRITE`'s first seventeen parameters, in `_COLUMNS` order."""
+    """A row of `_WRITE`'s first nineteen parameters, in `_COLUMNS` order."""
     return (
         entry.id,
         entry.provider_id,
@@ -290,5 +300,7 @@ def _row(entry: Entry) -> tuple[Any, ...]:
         entry.is_tombstone,
         entry.fingerprint,
         entry.reply,
+        entry.balance_before,
         entry.balance_after,
+        entry.previous_id,
     )

@@ -10,7 +10,7 @@ key, another player's transaction) raise a `WalletError` and record nothing.
 """
 
 from casino.vocabulary import Outcome, TransactionType
-from casino.wallet.book import Book, Entry, Request, Seat
+from casino.wallet.book import Book, Entry, RequestIdentity, SessionWallet
 from casino.wallet.errors import (
     CannotRollbackPayoutError,
     DuplicateTransactionError,
@@ -56,90 +56,96 @@ def decide(book: Book, command: AnyWalletCommand) -> RpcReply:
 def get_balance(book: Book, request: GetBalanceRequest) -> RpcReply:
     """Any known session may read its balance, ended or not: a provider settling a round
     after the player left still needs it."""
-    seat = seat_of(book, request.session_token)
-    reply = BalanceReply(balance=book.balance(seat), currency=seat.currency)
+    session = session_wallet_of(book, request.session_token)
+    reply = BalanceReply(balance=book.balance(session), currency=session.currency)
     return RpcReply(result=reply.to_wire())
 
 
 def debit(book: Book, request: DebitRequest) -> RpcReply:
     """A bet: needs an active session, a balance that covers it, and no tombstone."""
-    seat = seat_of(book, request.session_token)
-    key = Request(TransactionType.DEBIT, request.transaction_id, request.amount, request.round_id)
-    if (decided := book.find(seat.provider_id, key.transaction_id)) is not None:
-        return replay(decided, key, seat)
-    if not seat.active:
+    session = session_wallet_of(book, request.session_token)
+    key = RequestIdentity(
+        TransactionType.DEBIT, request.transaction_id, request.amount, request.round_id
+    )
+    if (decided := book.find(session.provider_id, key.transaction_id)) is not None:
+        return replay(decided, key, session)
+    if not session.active:
         raise InvalidSessionError("The session has ended; bets need an active session")
-    if book.has_tombstone(seat, request.transaction_id):
+    if book.has_tombstone(session, request.transaction_id):
         refused = TransactionRolledBackError(
             f"Bet {request.transaction_id!r} was already cancelled by a rollback"
         )
-        return _reject(book, seat, key, refused)
-    if book.balance(seat) < request.amount:
-        return _reject(book, seat, key, InsufficientFundsError())
-    balance = book.balance(seat) - request.amount
-    reply = _transaction_reply(request.transaction_id, balance, seat)
-    return book.record(seat, key, reply, move=-request.amount)
+        return _reject(book, session, key, refused)
+    if book.balance(session) < request.amount:
+        return _reject(book, session, key, InsufficientFundsError())
+    balance = book.balance(session) - request.amount
+    reply = _transaction_reply(request.transaction_id, balance, session)
+    return book.record(session, key, reply, move=-request.amount)
 
 
 def credit(book: Book, request: CreditRequest) -> RpcReply:
     """A payout (0 closes a losing round); accepted on an ended session too."""
-    seat = seat_of(book, request.session_token)
-    key = Request(TransactionType.CREDIT, request.transaction_id, request.amount, request.round_id)
-    if (decided := book.find(seat.provider_id, key.transaction_id)) is not None:
-        return replay(decided, key, seat)
+    session = session_wallet_of(book, request.session_token)
+    key = RequestIdentity(
+        TransactionType.CREDIT, request.transaction_id, request.amount, request.round_id
+    )
+    if (decided := book.find(session.provider_id, key.transaction_id)) is not None:
+        return replay(decided, key, session)
     related_id = request.related_transaction_id
     if related_id is not None:
-        related = book.find(seat.provider_id, related_id)
-        if related is not None and related.wallet_id != seat.wallet_id:
+        related = book.find(session.provider_id, related_id)
+        if related is not None and related.wallet_id != session.wallet_id:
             raise _not_this_players(related_id)
-    balance = book.balance(seat) + request.amount
-    reply = _transaction_reply(request.transaction_id, balance, seat)
-    return book.record(seat, key, reply, move=request.amount, related_transaction_id=related_id)
+    balance = book.balance(session) + request.amount
+    reply = _transaction_reply(request.transaction_id, balance, session)
+    return book.record(session, key, reply, move=request.amount, related_transaction_id=related_id)
 
 
 def rollback(book: Book, request: RollbackRequest) -> RpcReply:
     """Cancel a bet (SPEC rollback rules 1-7); accepted on an ended session too."""
-    seat = seat_of(book, request.session_token)
+    session = session_wallet_of(book, request.session_token)
     bet_id = request.original_transaction_id
-    key = Request(TransactionType.ROLLBACK, request.transaction_id, original_transaction_id=bet_id)
-    if (decided := book.find(seat.provider_id, key.transaction_id)) is not None:
-        return replay(decided, key, seat)
-    balance = book.balance(seat)
-    bet = book.find(seat.provider_id, bet_id)
+    key = RequestIdentity(
+        TransactionType.ROLLBACK, request.transaction_id, original_transaction_id=bet_id
+    )
+    if (decided := book.find(session.provider_id, key.transaction_id)) is not None:
+        return replay(decided, key, session)
+    balance = book.balance(session)
+    bet = book.find(session.provider_id, bet_id)
     if bet is None:
         message = f"Tombstone: bet {bet_id!r} is unknown; it can no longer be placed"
-        reply = _rollback_reply(request, True, balance, seat, message)
-        return book.record(seat, key, reply, amount=0, is_tombstone=True)
-    if bet.wallet_id != seat.wallet_id:
+        reply = _rollback_reply(request, True, balance, session, message)
+        return book.record(session, key, reply, amount=0, is_tombstone=True)
+    if bet.wallet_id != session.wallet_id:
         raise _not_this_players(bet_id)
     if bet.type != TransactionType.DEBIT:
-        return _reject(book, seat, key, CannotRollbackPayoutError(), bet)
+        return _reject(book, session, key, CannotRollbackPayoutError(), bet)
     if bet.outcome == Outcome.REJECTED:
         message = f"Bet {bet_id!r} was rejected; there is nothing to refund"
-        reply = _rollback_reply(request, False, balance, seat, message)
-        return book.record(seat, key, reply, amount=0, bet=bet, round_id=bet.round_id)
+        reply = _rollback_reply(request, False, balance, session, message)
+        return book.record(session, key, reply, amount=0, bet=bet, round_id=bet.round_id)
     if (refund := book.refund_of(bet)) is not None:
         message = f"Bet {bet_id!r} was already rolled back by {refund!r}"
-        reply = _rollback_reply(request, True, balance, seat, message)
-        return book.record(seat, key, reply, amount=0, bet=bet, round_id=bet.round_id)
+        reply = _rollback_reply(request, True, balance, session, message)
+        return book.record(session, key, reply, amount=0, bet=bet, round_id=bet.round_id)
     if book.round_has_payout(bet):
-        return _reject(book, seat, key, RollbackNotAllowedError(), bet)
-    reply = _rollback_reply(request, True, balance + bet.amount, seat)
+        return _reject(book, session, key, RollbackNotAllowedError(), bet)
+    reply = _rollback_reply(request, True, balance + bet.amount, session)
     return book.record(
-        seat, key, reply, move=bet.amount, amount=bet.amount, bet=bet, round_id=bet.round_id
+        session, key, reply, move=bet.amount, amount=bet.amount, bet=bet, round_id=bet.round_id
     )
 
 
-def seat_of(book: Book, token: str) -> Seat:
-    seat = book.seats.get(token)
-    if seat is None:
+def session_wallet_of(book: Book, token: str) -> SessionWallet:
+    session = book.session_wallets.get(token)
+    if session is None:
         raise InvalidSessionError("The session token is unknown")
-    return seat
+    return session
 
 
-def replay(decided: Entry, request: Request, seat: Seat) -> RpcReply:
+def replay(decided: Entry, request: RequestIdentity, session: SessionWallet) -> RpcReply:
     """The first reply again for a true retry; 409 for a reused key (nothing recorded)."""
-    if decided.fingerprint != request.fingerprint(seat):
+    if decided.fingerprint != request.fingerprint(session):
         raise DuplicateTransactionError(
             f"transactionId {request.transaction_id!r} was already used with another payload"
         )
@@ -147,12 +153,16 @@ def replay(decided: Entry, request: Request, seat: Seat) -> RpcReply:
 
 
 def _reject(
-    book: Book, seat: Seat, key: Request, error: WalletError, bet: Entry | None = None
+    book: Book,
+    session: SessionWallet,
+    key: RequestIdentity,
+    error: WalletError,
+    bet: Entry | None = None,
 ) -> RpcReply:
     """Record a business rejection: it is a decision, and a retry gets it again. A refused
     rollback moves nothing, so its row's amount is 0."""
     return book.record(
-        seat,
+        session,
         key,
         RpcReply(error=error.body()),
         amount=0 if key.type == TransactionType.ROLLBACK else None,
@@ -167,8 +177,10 @@ def _not_this_players(transaction_id: str) -> TransactionNotFoundError:
     )
 
 
-def _transaction_reply(transaction_id: str, balance: int, seat: Seat) -> RpcReply:
-    body = TransactionReply(transaction_id=transaction_id, balance=balance, currency=seat.currency)
+def _transaction_reply(transaction_id: str, balance: int, session: SessionWallet) -> RpcReply:
+    body = TransactionReply(
+        transaction_id=transaction_id, balance=balance, currency=session.currency
+    )
     return RpcReply(result=body.to_wire())
 
 
@@ -176,14 +188,14 @@ def _rollback_reply(
     request: RollbackRequest,
     rolled_back: bool,
     balance: int,
-    seat: Seat,
+    session: SessionWallet,
     message: str | None = None,
 ) -> RpcReply:
     body = RollbackReply(
         transaction_id=request.transaction_id,
         rolled_back=rolled_back,
         balance=balance,
-        currency=seat.currency,
+        currency=session.currency,
         message=message,
     )
     return RpcReply(result=body.to_wire())
