@@ -39,7 +39,7 @@ def is_outage(error: BaseException) -> bool:
 async def through_outage(write: Callable[[], Awaitable[T]], what: str) -> T:
     retrying = AsyncRetrying(
         stop=stop_after_delay(OUTAGE_SECONDS),
-        wait=wait_exponential_jitter(initial=0.2, max=2.0, jitter=0.2),
+        wait=wait_exponential_jitter(multiplier=0.2, max=2.0, jitter=0.2),
         retry=retry_if_exception(is_outage),
         before_sleep=lambda state: _log_retry(state, what),
         reraise=True,
