@@ -1,7 +1,8 @@
 """The base model of every body on the wire: camelCase on the wire, snake_case in Python.
 
-Unknown fields are ignored (SPEC: "Unknown fields are ignored"); missing or mistyped
-required fields fail validation, which the entry points turn into 400 INVALID_REQUEST.
+Unknown fields are ignored (docs/PROTOCOL.md); missing or mistyped required fields fail
+validation, which the entry points turn into 400 INVALID_REQUEST or INVALID_AMOUNT
+(`contracts.errors.ErrorBody.of_invalid`).
 """
 
 from pydantic import BaseModel, ConfigDict

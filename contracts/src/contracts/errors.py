@@ -1,16 +1,25 @@
 """The error-code catalogue: every failure any service answers, with its HTTP status and
 whether the same request may be sent again.
 
-Every failure on the wire is `{success: false, error, code, retryable}` (SPEC). Services
+Every failure on the wire is `{success: false, error, code, retryable}` (docs/PROTOCOL.md). Services
 raise their own errors carrying an `ErrorCode`; they are turned into `ErrorBody` in one
 place per service, using this catalogue for the status and `retryable`.
+
+A body or message that does not validate against its model is answered the same way by
+every service (`ErrorBody.of_invalid`): INVALID_AMOUNT when an amount is at fault (the
+money validators' `invalid_amount` error), else INVALID_REQUEST; the message names each
+field at fault, `field: problem`, separated by `; `.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel
+from pydantic_core import ErrorDetails
+
+from contracts.money import INVALID_AMOUNT_ERROR
 
 
 class ErrorCode(StrEnum):
@@ -107,6 +116,34 @@ class ErrorBody(BaseModel):
         kind = CATALOGUE[code]
         return cls(error=error or kind.message, code=code, retryable=kind.retryable)
 
+    @classmethod
+    def of_invalid(cls, details: Sequence[ErrorDetails]) -> "ErrorBody":
+        """The refusal of what failed validation with `details` (a `ValidationError`'s
+        `errors()`): at most a few of its problems, amounts first."""
+        amounts = [detail for detail in details if detail["type"] == INVALID_AMOUNT_ERROR]
+        named = amounts or details
+        problems = [_problem(detail) for detail in named[:_MOST_PROBLEMS_NAMED]]
+        if len(named) > _MOST_PROBLEMS_NAMED:
+            problems.append(f"and {len(named) - _MOST_PROBLEMS_NAMED} more")
+        code = ErrorCode.INVALID_AMOUNT if amounts else ErrorCode.INVALID_REQUEST
+        return cls.of(code, "; ".join(problems) or None)
+
     @property
     def status(self) -> int:
         return CATALOGUE[self.code].status
+
+
+# A body of 200 bad actions is refused with a message of a line, not of 200 problems.
+_MOST_PROBLEMS_NAMED = 5
+_NOT_AN_OBJECT = frozenset({"model_type", "model_attributes_type", "dict_type"})
+
+
+def _problem(detail: ErrorDetails) -> str:
+    """`field: problem`, the field as the caller wrote it (`actions[2].amount`)."""
+    if detail["type"] == "json_invalid":
+        return "the body is not valid JSON"
+    path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in detail["loc"])
+    field = path.lstrip(".")
+    if detail["type"] in _NOT_AN_OBJECT:
+        return f"{field}: must be a JSON object" if field else "the body must be a JSON object"
+    return f"{field or 'the body'}: {detail['msg']}"

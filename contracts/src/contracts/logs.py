@@ -2,17 +2,27 @@
 
 Each line has time, level, logger and message, every field passed in `extra=`
 (transactionId, queue, attempt…), and, where the service knows one, the correlation id
-of the request being served, so one grep follows a call from the gateway through the
+of the call being served, so one grep follows a call from the gateway through the
 RabbitMQ message to the wallet and the provider. Nothing is written until a service
 calls `configure_logging` at start-up.
+
+The correlation id travels in one header, `CORRELATION_HEADER`: on HTTP between the
+services, and on the AMQP message from the gateway to the casino. An HTTP service keeps
+the id of the request it serves in `correlation_id` (`contracts.http_serving` sets it);
+a consumer passes the id of its message in `extra=` instead.
 """
 
 import logging
 import sys
-from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 import orjson
+
+CORRELATION_HEADER = "x-correlation-id"
+
+correlation_id: ContextVar[str] = ContextVar("correlation_id", default="")
+"""The correlation id of the HTTP request being served; empty outside one."""
 
 # Attributes every LogRecord has; anything else was passed in `extra=` and is logged.
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
@@ -22,12 +32,8 @@ _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
 
 
 class JsonFormatter(logging.Formatter):
-    """`correlation` tells the id of the request being served, if the service tracks one in
-    a context (the gateway does); the consumers pass theirs in `extra=` instead."""
-
-    def __init__(self, correlation: Callable[[], str | None] | None = None) -> None:
-        super().__init__()
-        self._correlation = correlation
+    """A JSON line per record, with the correlation id of the request being served if any
+    (`correlation_id`); one passed in `extra=` (a consumer's) takes precedence."""
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, object] = {
@@ -36,7 +42,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if self._correlation is not None and (current := self._correlation()):
+        if current := correlation_id.get():
             line["correlation_id"] = current
         line.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD})
         if record.exc_info:
@@ -46,8 +52,8 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(line, default=str).decode()
 
 
-def configure_logging(formatter: JsonFormatter | None = None, level: int = logging.INFO) -> None:
+def configure_logging(level: int = logging.INFO) -> None:
     """Send every logger's records (uvicorn's included) to stderr as JSON lines."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(formatter or JsonFormatter())
+    handler.setFormatter(JsonFormatter())
     logging.basicConfig(level=level, handlers=[handler], force=True)

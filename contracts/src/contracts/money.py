@@ -1,6 +1,6 @@
 """Money on the wire: integers in minor units (cents), never floats, strings or booleans.
 
-SPEC: floats (`10.5`, and `10.0` too), strings (`"100"`), booleans, null, negatives and
+docs/PROTOCOL.md: floats (`10.5`, and `10.0` too), strings (`"100"`), booleans, null, negatives and
 values above 10^15 are 400 INVALID_AMOUNT. The validators raise a custom pydantic error
 of type `invalid_amount`, so an entry point can map it to that code by type, whatever the
 field is called.

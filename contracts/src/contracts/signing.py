@@ -1,18 +1,23 @@
 """HMAC-SHA256 request signatures, over the raw body bytes exactly as sent.
 
 A request to the casino carries `x-casino-signature` made with CASINO_SECRET; a request to
-the provider carries `x-provider-signature` made with PROVIDER_SECRET (SPEC; the seed's code
-swaps these, its README is the contract).
+the provider carries `x-provider-signature` made with PROVIDER_SECRET (docs/PROTOCOL.md).
 
 Replay protection: with `x-signature-timestamp: <unix seconds>` the MAC covers
 `b"<timestamp>." + body` and the receiver refuses it outside a tolerance. Several secrets
 may verify at once, so a secret can be rotated without downtime.
+
+A secret is a `SecretStr` from a service's settings (`contracts.secrets`), or a plain
+string where a test or a tool signs with a literal; its value is read here, where the MAC
+is computed, and nowhere else.
 """
 
 import hashlib
 import hmac
 import time
 from collections.abc import Sequence
+
+from pydantic import SecretStr
 
 CASINO_SIGNATURE_HEADER = "x-casino-signature"
 PROVIDER_SIGNATURE_HEADER = "x-provider-signature"
@@ -21,6 +26,8 @@ DEFAULT_TOLERANCE_SECONDS = 300
 
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _SIGNATURE_LENGTH = hashlib.sha256().digest_size * 2
+
+Secret = SecretStr | str
 
 
 class SignatureError(Exception):
@@ -33,13 +40,13 @@ def signed_payload(body: bytes, timestamp: int | None = None) -> bytes:
     return str(timestamp).encode() + b"." + body
 
 
-def sign(body: bytes, secret: str, timestamp: int | None = None) -> str:
+def sign(body: bytes, secret: Secret, timestamp: int | None = None) -> str:
     """The hex HMAC-SHA256 of `body` (prefixed by the timestamp when one is given)."""
-    return hmac.new(secret.encode(), signed_payload(body, timestamp), hashlib.sha256).hexdigest()
+    return _mac(secret, signed_payload(body, timestamp)).hexdigest()
 
 
 def signature_headers(
-    body: bytes, secret: str, header: str, *, timestamp: int | None = None
+    body: bytes, secret: Secret, header: str, *, timestamp: int | None = None
 ) -> dict[str, str]:
     """The headers a sender adds to a request whose body is exactly `body`."""
     headers = {header: sign(body, secret, timestamp)}
@@ -51,7 +58,7 @@ def signature_headers(
 def verify(
     body: bytes,
     signature: str | None,
-    secrets: Sequence[str],
+    secrets: Sequence[Secret],
     *,
     timestamp: str | None = None,
     require_timestamp: bool = False,
@@ -69,10 +76,15 @@ def verify(
     # Check every secret, so the time taken does not tell which one matched.
     matched = False
     for secret in secrets:
-        expected = hmac.new(secret.encode(), payload, hashlib.sha256).digest()
+        expected = _mac(secret, payload).digest()
         matched |= hmac.compare_digest(expected, given)
     if not matched:
         raise SignatureError("signature does not match the body")
+
+
+def _mac(secret: Secret, payload: bytes) -> hmac.HMAC:
+    key = secret.get_secret_value() if isinstance(secret, SecretStr) else secret
+    return hmac.new(key.encode(), payload, hashlib.sha256)
 
 
 def _checked_timestamp(

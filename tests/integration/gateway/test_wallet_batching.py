@@ -14,7 +14,7 @@ from contracts.rpc import WALLET_BATCH_TYPE, GetBalanceCommand, RpcReply
 from contracts.signing import CASINO_SIGNATURE_HEADER, signature_headers
 from contracts.wallet import GetBalanceRequest
 from gateway.app import create_app
-from gateway.batching import WalletBatcher
+from gateway.callbacks.batching import WalletBatcher
 from gateway.errors import WalletUnavailableError
 from gateway.rpc import RpcClient
 from gateway.settings import GatewaySettings

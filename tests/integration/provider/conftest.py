@@ -91,8 +91,8 @@ def start_provider(seeded_provider_database: str) -> ProviderFactory:
                 "casino_secret": CASINO_SECRET,
                 "casino_url": "http://casino",
                 "casino_retry_attempts": 3,
-                "casino_retry_initial_backoff_seconds": 0,
-                "casino_retry_max_backoff_seconds": 0,
+                "casino_retry_initial_backoff_seconds": 0.001,
+                "casino_retry_max_backoff_seconds": 0.001,
                 "unknown_debit_rollback_attempts": 5,
                 **overrides,
             }

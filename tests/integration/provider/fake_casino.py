@@ -1,6 +1,6 @@
 """An in-memory casino wallet for the provider's integration tests, reached in-process.
 
-It keeps the SPEC's wallet rules closely enough to judge the provider (signatures,
+It keeps the protocol's wallet rules closely enough to judge the provider (signatures,
 idempotent replies by transactionId, insufficient funds, rollback rules, tombstones),
 counts every request it processes, and can be told to fail: answer 503 *before*
 processing (the wallet never saw it) or *after* (it moved the money, the answer was lost).

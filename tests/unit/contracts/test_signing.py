@@ -4,6 +4,7 @@ import hashlib
 import hmac
 
 import pytest
+from pydantic import SecretStr
 
 from contracts.signing import (
     CASINO_SIGNATURE_HEADER,
@@ -21,6 +22,13 @@ def test_a_signature_is_the_hex_hmac_sha256_of_the_exact_bytes() -> None:
     expected = hmac.new(b"k", BODY, hashlib.sha256).hexdigest()
     assert sign(BODY, "k") == expected
     verify(BODY, expected, ["k"])
+
+
+def test_a_secret_from_settings_signs_and_verifies_as_its_value() -> None:
+    secret = SecretStr("k")
+
+    assert sign(BODY, secret) == sign(BODY, "k")
+    verify(BODY, sign(BODY, "k"), [SecretStr("old"), secret])
 
 
 @pytest.mark.parametrize(

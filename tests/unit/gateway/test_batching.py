@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from contracts.errors import ErrorBody, ErrorCode
+from contracts.logs import correlation_id as request_correlation_id
 from contracts.rpc import WALLET_BATCH_TYPE, GetBalanceCommand, RpcReply, WalletBatch
 from contracts.wallet import GetBalanceRequest
-from gateway.batching import WalletBatcher
-from gateway.correlation import correlation_id as request_correlation_id
+from gateway.callbacks.batching import WalletBatcher
 from gateway.errors import GatewayError, WalletUnavailableError
 
 

@@ -3,8 +3,7 @@
 import json
 import logging
 
-from gateway.correlation import correlation_id
-from gateway.log import formatter
+from contracts.logs import JsonFormatter, correlation_id
 
 
 def test_a_line_carries_the_correlation_id_and_extras() -> None:
@@ -12,7 +11,7 @@ def test_a_line_carries_the_correlation_id_and_extras() -> None:
     record.queue = "casino.wallet"
     token = correlation_id.set("corr-9")
     try:
-        line = json.loads(formatter().format(record))
+        line = json.loads(JsonFormatter().format(record))
     finally:
         correlation_id.reset(token)
 
@@ -20,3 +19,12 @@ def test_a_line_carries_the_correlation_id_and_extras() -> None:
     assert line["correlation_id"] == "corr-9"
     assert line["queue"] == "casino.wallet"
     assert line["level"] == "WARNING"
+
+
+def test_a_line_outside_a_request_carries_the_id_passed_in_extra() -> None:
+    record = logging.LogRecord("casino.wallet", logging.INFO, "", 0, "applied", None, None)
+    record.correlation_id = "from-the-message"
+
+    line = json.loads(JsonFormatter().format(record))
+
+    assert line["correlation_id"] == "from-the-message"

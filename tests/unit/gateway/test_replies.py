@@ -129,7 +129,7 @@ async def test_a_caller_that_disconnects_mid_body_is_not_an_internal_error(
 ) -> None:
     gateway.rpc.error = ClientDisconnect()
 
-    with caplog.at_level(logging.INFO, logger="gateway"):
+    with caplog.at_level(logging.INFO):
         response = await gateway.signed("getBalance", {"sessionToken": "t"})
 
     assert (response.status_code, response.json()["code"]) == (400, "INVALID_REQUEST")

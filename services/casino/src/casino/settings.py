@@ -3,21 +3,23 @@
 One class for the wallet worker, the lobby and the CLI. `PROVIDER_SECRET` signs the lobby's
 calls to the provider; it follows `contracts.secrets`: comma-separated, the first entry
 signs, and outside development an empty or default-looking secret refuses to start.
+Secrets are `SecretStr`: a repr, a log line or a dump of the settings shows `**********`,
+and a refusal never echoes its input.
 """
 
 from typing import Annotated
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from contracts.secrets import DEVELOPMENT, check_secrets, parse_secret_list
+from contracts.secrets import DEVELOPMENT, OptionalSecret, SecretList, check_secrets
 from contracts.topology import LOBBY_QUEUE, WALLET_QUEUE
 
 DEVELOPMENT_PROVIDER_SECRET = "dev-provider-secret"
 
 
 class CasinoSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
 
     environment: str = DEVELOPMENT
     casino_database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/casino"
@@ -28,9 +30,8 @@ class CasinoSettings(BaseSettings):
     wallet_queue: str = WALLET_QUEUE
     lobby_queue: str = LOBBY_QUEUE
     # Only `casino play-round` uses it: the gateway's key for the operator endpoints.
-    operator_api_key: str | None = None
-    # NoDecode: the raw string is split by `parse_secret_list`, not parsed as JSON.
-    provider_secret: Annotated[tuple[str, ...], NoDecode] = (DEVELOPMENT_PROVIDER_SECRET,)
+    operator_api_key: OptionalSecret = None
+    provider_secret: SecretList = (SecretStr(DEVELOPMENT_PROVIDER_SECRET),)
     # How many wallet commands one worker holds unacknowledged, and so runs at once. Each
     # one in flight holds a database connection, so the pool is sized from it.
     wallet_prefetch: Annotated[int, Field(ge=1, le=1000)] = 20
@@ -41,19 +42,12 @@ class CasinoSettings(BaseSettings):
     wallet_probes_port: Annotated[int, Field(ge=1, le=65535)] = 8010
     lobby_probes_port: Annotated[int, Field(ge=1, le=65535)] = 8011
 
-    @model_validator(mode="before")
-    @classmethod
-    def _split_secrets(cls, data: object) -> object:
-        if isinstance(data, dict) and isinstance(data.get("provider_secret"), str):
-            return {**data, "provider_secret": parse_secret_list(data["provider_secret"])}
-        return data
-
     @model_validator(mode="after")
     def _refuse_insecure_secrets(self) -> "CasinoSettings":
         check_secrets("PROVIDER_SECRET", self.provider_secret, self.environment)
         return self
 
     @property
-    def signing_secret(self) -> str:
+    def signing_secret(self) -> SecretStr:
         """The secret the lobby signs provider calls with: the first one listed."""
         return self.provider_secret[0]

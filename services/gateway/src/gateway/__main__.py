@@ -10,8 +10,8 @@ LOG_EVERY_COMMAND, `gateway.commands`); refusals are logged as "request refused"
 
 import uvicorn
 
+from contracts.logs import configure_logging
 from gateway.app import create_app
-from gateway.log import configure_logging
 from gateway.settings import GatewaySettings
 
 

@@ -6,7 +6,10 @@ the provider) are built in the lifespan, never at import time. A test can pass i
 are the caller's to close, and no broker connection is opened for them.
 
 The signed wallet callbacks are answered before FastAPI's middleware and routing
-(`gateway.fast_callbacks`), by the same route code; everything else goes through FastAPI.
+(`gateway.callbacks.fast_path`), by the same route code; everything else goes through
+FastAPI. Every request, either way, is wrapped by `contracts.http_serving.EveryRequest`
+(correlation id, metrics, last-resort 500). The path of a callback, module by module, is
+written at the top of `gateway.callbacks`.
 """
 
 from collections.abc import AsyncIterator
@@ -17,13 +20,14 @@ from fastapi import FastAPI
 from fastapi.telemetry import TelemetryConfig
 from starlette.types import ASGIApp
 
+from contracts.http_serving import EveryRequest
 from gateway import metrics
-from gateway.batching import WalletBatcher
-from gateway.envelope import RequestEnvelopeMiddleware
+from gateway.callbacks import routes as wallet_callbacks
+from gateway.callbacks.batching import WalletBatcher
+from gateway.callbacks.fast_path import FastPath
 from gateway.errors import install_error_handlers
-from gateway.fast_callbacks import FastCallbacks
 from gateway.openapi import install_openapi
-from gateway.routes import health, lobby, provider_forward, wallet
+from gateway.routes import health, lobby, provider_forward
 from gateway.rpc import Rpc, RpcClient
 from gateway.settings import GatewaySettings
 
@@ -59,7 +63,7 @@ def create_app(
         async with AsyncExitStack() as stack:
             app.state.rpc = app.state.wallet_rpc = rpc
             if rpc is None:
-                client = RpcClient(settings.amqp_url)
+                client = RpcClient(settings.amqp_url.get_secret_value())
                 stack.push_async_callback(client.close)
                 await client.start()
                 batcher = WalletBatcher(client, max_in_flight=settings.wallet_batches_in_flight)
@@ -83,9 +87,15 @@ def create_app(
         telemetry=NO_OPENTELEMETRY,
     )
     app.state.settings = settings
-    app.add_middleware(RequestEnvelopeMiddleware)
+    app.add_middleware(EveryRequest, answered=metrics.http_request_answered)
     install_error_handlers(app)
-    routers = (wallet.router, lobby.router, provider_forward.router, health.router, metrics.router)
+    routers = (
+        wallet_callbacks.router,
+        lobby.router,
+        provider_forward.router,
+        health.router,
+        metrics.router,
+    )
     for router in routers:
         app.include_router(router)
     install_openapi(app)
@@ -96,4 +106,4 @@ class _GatewayApp(FastAPI):
     """The FastAPI app, with the signed wallet callbacks answered in front of it."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        return FastCallbacks(super().build_middleware_stack(), wallet.router.routes)
+        return FastPath(super().build_middleware_stack(), wallet_callbacks.router.routes)

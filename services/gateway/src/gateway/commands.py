@@ -17,8 +17,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from contracts.errors import ErrorCode
+from contracts.logs import correlation_id
 from gateway import metrics
-from gateway.correlation import correlation_id
 from gateway.errors import CasinoRefusedError, WalletUnavailableError
 from gateway.rpc import Rpc
 
@@ -63,6 +63,6 @@ async def send_command(
                 },
             )
     if reply.error is not None:
-        raise CasinoRefusedError(reply.error)
+        raise CasinoRefusedError(body=reply.error)
     # The same bytes as JSONResponse (compact, UTF-8), in a third of its time.
     return Response(orjson.dumps(reply.result), media_type="application/json")

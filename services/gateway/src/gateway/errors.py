@@ -2,8 +2,9 @@
 
 Every failure is `{success: false, error, code, retryable}` (`contracts.errors.ErrorBody`)
 with the catalogue's status: our own refusals, the casino's error replies, Starlette's
-404/405, request validation, and any unexpected exception (a 500 whose body never
-carries a stack trace; the trace goes to the log).
+404/405 and request validation. An exception nothing here handles is answered 500 by
+`contracts.http_serving.EveryRequest` (a body that never carries a stack trace; the trace
+goes to the log).
 """
 
 import logging
@@ -14,17 +15,20 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts.errors import ErrorBody, ErrorCode
+from contracts.http_serving import error_response
 
 log = logging.getLogger(__name__)
 
 
 class GatewayError(Exception):
-    """Raised when a request is answered with an error instead of a success."""
+    """Raised when a request is answered with an error instead of a success; `body` is the
+    answer, made from the class's code and `message` unless given whole."""
 
     code: ErrorCode = ErrorCode.INTERNAL_ERROR
 
-    def __init__(self, message: str | None = None) -> None:
-        self.body = ErrorBody.of(self.code, message)
+    def __init__(self, message: str | None = None, *, body: ErrorBody | None = None) -> None:
+        self.body = body or ErrorBody.of(self.code, message)
+        self.code = self.body.code
         super().__init__(self.body.error)
 
 
@@ -52,16 +56,9 @@ class PayloadTooLargeError(GatewayError):
     code = ErrorCode.PAYLOAD_TOO_LARGE
 
 
-class InvalidRequestError(GatewayError):
-    """Raised when a body is not JSON, or a required field is missing or mistyped."""
-
-    code = ErrorCode.INVALID_REQUEST
-
-
-class InvalidAmountError(GatewayError):
-    """Raised when an amount is not whole minor units within bounds."""
-
-    code = ErrorCode.INVALID_AMOUNT
+class InvalidBodyError(GatewayError):
+    """Raised when a body does not validate against its contract model (`body.parse_body`):
+    INVALID_AMOUNT when an amount is at fault, else INVALID_REQUEST."""
 
 
 class WalletUnavailableError(GatewayError):
@@ -81,20 +78,7 @@ class ProviderUnavailableError(GatewayError):
 
 
 class CasinoRefusedError(GatewayError):
-    """Raised when the casino answered a command with an error reply."""
-
-    def __init__(self, body: ErrorBody) -> None:
-        self.code = body.code
-        self.body = body
-        Exception.__init__(self, body.error)
-
-
-def error_response(body: ErrorBody) -> JSONResponse:
-    return JSONResponse(body.model_dump(mode="json"), status_code=body.status)
-
-
-def internal_error_response() -> JSONResponse:
-    return error_response(ErrorBody.of(ErrorCode.INTERNAL_ERROR))
+    """Raised when the casino answered a command with an error reply (its `body`)."""
 
 
 _HTTP_STATUS_CODES = {
@@ -129,7 +113,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         # Only the codes above are raised by the framework for our routes; anything else
         # is a bug, not something to echo to the caller.
         log.error("unexpected HTTP exception %s: %s", exc.status_code, exc.detail)
-        return internal_error_response()
+        return error_response(ErrorBody.of(ErrorCode.INTERNAL_ERROR))
     body = ErrorBody.of(code)
     _log_refusal(request.scope["path"], body)
     response = error_response(body)
@@ -140,8 +124,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    fields = ", ".join(".".join(str(part) for part in e["loc"]) for e in exc.errors())
-    body = ErrorBody.of(ErrorCode.INVALID_REQUEST, f"invalid: {fields}")
+    body = ErrorBody.of_invalid(exc.errors())
     _log_refusal(request.scope["path"], body)
     return error_response(body)
 

@@ -2,15 +2,16 @@
 
 - `gateway_http_requests_total` / `gateway_http_request_seconds`: every request, by
   method, route template (not the raw path, so ids do not explode the label set) and
-  status (`gateway.envelope` observes them).
+  status (`contracts.http_serving.EveryRequest` tells them).
 - `gateway_rpc_seconds`: the RabbitMQ round trip of each casino command (for a wallet
   command, waiting for a batch slot included), by queue, command and outcome (`ok` or
   the error code, WALLET_UNAVAILABLE for a timeout).
 - `gateway_wallet_outcomes_total`: wallet callbacks answered, by command and code.
 - `gateway_rpc_in_flight`: commands awaiting their reply, published or waiting for a
   batch slot.
-- `gateway_wallet_batch_commands`: wallet commands per message sent (`gateway.batching`);
-  1 at low load, more when commands queue up behind the messages in flight.
+- `gateway_wallet_batch_commands`: wallet commands per message sent
+  (`gateway.callbacks.batching`); 1 at low load, more when commands queue up behind the
+  messages in flight.
 """
 
 from functools import cache

@@ -47,7 +47,7 @@ def json_body(model: type[BaseModel]) -> dict[str, Any]:
 
 def signed_json_body(model: type[BaseModel]) -> dict[str, Any]:
     """`json_body` for a wallet callback, with its signature headers: the route reads them
-    by hand (`gateway.callback`), so they are documented here as FastAPI would have."""
+    by hand (`callbacks.signature`), so they are documented here as FastAPI would have."""
     return json_body(model) | {"parameters": [_optional_header(h) for h in _SIGNATURE_HEADERS]}
 
 

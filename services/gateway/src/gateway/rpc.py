@@ -5,7 +5,7 @@ One robust connection, one channel, one exclusive auto-delete reply queue consum
 exchange (routing key = the target queue) with `reply_to` and its own `correlation_id`,
 then awaits a future that the consumer resolves by that id. FastStream's
 `broker.request()` is not used: it holds one lock for the whole round trip, so only one
-request would be in flight per process (docs/DESIGN.md).
+request would be in flight per process.
 
 Reconnection: `connect_robust` re-declares the reply queue and re-registers its consumer
 after a broker restart or a dropped connection. The queue name is chosen here, not by
@@ -35,12 +35,12 @@ from aio_pika.abc import (
 from aio_pika.exceptions import CONNECTION_EXCEPTIONS, PublishError
 from pydantic import BaseModel
 
+from contracts.logs import CORRELATION_HEADER
 from contracts.rpc import RpcReply
 from gateway.errors import WalletUnavailableError
 
 log = logging.getLogger(__name__)
 
-CORRELATION_HEADER = "x-correlation-id"
 RECONNECT_INTERVAL_SECONDS = 1.0
 
 
@@ -124,7 +124,7 @@ class RpcClient:
     ) -> bytes:
         """Publish a ready-made `body` and return its reply's body, failing as `call` does.
 
-        For callers that build their own messages (`gateway.batching`): `message_type` is
+        For callers that build their own messages (`callbacks.batching`): `message_type` is
         the AMQP `type`, `expiration` defaults to `reply_within`, and `correlation_id`
         (the HTTP request's, when the message carries one request) goes in the header the
         worker logs.

@@ -3,9 +3,11 @@
 `CASINO_SECRET` is a comma-separated list (`contracts.secrets`): any entry verifies a
 wallet callback, so the provider can rotate its signing secret without downtime. Outside
 development an empty or default-looking secret, or a weak operator key, refuses to start.
+Secrets (and AMQP_URL, which may carry a password) are `SecretStr`: a repr, a log line or
+a dump of the settings shows `**********`, and a refusal never echoes its input.
 
-`WALLET_BATCHES_IN_FLIGHT` is how many messages may be outstanding to the wallet queue
-at once (`gateway.batching`): a wallet command that finds one free is sent at once,
+`WALLET_BATCHES_IN_FLIGHT` is how many messages may be outstanding to the wallet queue at
+once (`gateway.callbacks.batching`): a wallet command that finds one free is sent at once,
 alone; one that does not waits and goes with the others that queued up meanwhile, in
 one message, when a reply frees a slot. Lower means bigger batches and fewer messages
 under load; 1 is TigerBeetle's one request in flight, and the default: back to back on
@@ -21,32 +23,30 @@ rest of a wallet callback's own work.
 
 from typing import Annotated, Any
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from contracts.secrets import DEVELOPMENT, check_secrets, parse_secret_list
+from contracts.durations import Seconds
+from contracts.secrets import DEVELOPMENT, OptionalSecret, SecretList, check_secrets
 from contracts.signing import DEFAULT_TOLERANCE_SECONDS
 from contracts.topology import LOBBY_QUEUE, WALLET_QUEUE
 
 DEVELOPMENT_CASINO_SECRET = "dev-casino-secret"
 
-Seconds = Annotated[float, Field(gt=0, le=600)]
-
 
 class GatewaySettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
 
     environment: str = DEVELOPMENT
     gateway_port: Annotated[int, Field(ge=1, le=65535)] = 8000
-    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    amqp_url: SecretStr = SecretStr("amqp://guest:guest@127.0.0.1:5672/")
     # Queue names are settings so that test runs and staging stacks can share a broker.
     wallet_queue: str = WALLET_QUEUE
     lobby_queue: str = LOBBY_QUEUE
     provider_url: str = "http://127.0.0.1:8002"
     # /provider/simulate plays a whole round (with wallet callbacks) before it answers.
     provider_timeout_seconds: Seconds = 60.0
-    # NoDecode: the raw string is split by `parse_secret_list`, not parsed as JSON.
-    casino_secret: Annotated[tuple[str, ...], NoDecode] = (DEVELOPMENT_CASINO_SECRET,)
+    casino_secret: SecretList = (SecretStr(DEVELOPMENT_CASINO_SECRET),)
     signature_tolerance_seconds: Annotated[int, Field(ge=1)] = DEFAULT_TOLERANCE_SECONDS
     signature_timestamp_required: bool = False
     rpc_timeout_seconds: Seconds = 5.0
@@ -60,7 +60,7 @@ class GatewaySettings(BaseSettings):
     # follows ENVIRONMENT (see below). Refusals and failures are always logged at INFO.
     log_every_command: bool
     # Empty means "not configured": the lobby endpoints are then open (development).
-    operator_api_key: str | None = None
+    operator_api_key: OptionalSecret = None
     # simulateRound can create wins; when unset it follows ENVIRONMENT (see below).
     simulate_round_enabled: bool
 
@@ -70,10 +70,6 @@ class GatewaySettings(BaseSettings):
         if not isinstance(data, dict):
             return data
         data = dict(data)
-        if isinstance(data.get("casino_secret"), str):
-            data["casino_secret"] = parse_secret_list(data["casino_secret"])
-        if not data.get("operator_api_key"):
-            data["operator_api_key"] = None
         in_development = data.get("environment", DEVELOPMENT) == DEVELOPMENT
         for follows_environment in ("simulate_round_enabled", "log_every_command"):
             if data.get(follows_environment) in (None, ""):

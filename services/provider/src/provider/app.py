@@ -9,12 +9,12 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 
+from contracts.http_serving import EveryRequest
+from provider import metrics
 from provider.casino_client import CasinoClient, RetryPolicy
 from provider.database import make_engine, make_session_factory
 from provider.errors import install_error_handlers
 from provider.faults import casino_transport
-from provider.metrics import HttpMetricsMiddleware
-from provider.metrics import router as metrics_router
 from provider.rounds import RoundTable
 from provider.routes import router
 from provider.settings import ProviderSettings
@@ -31,7 +31,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings.provider_database_url)
+        engine = make_engine(settings.provider_database_url.get_secret_value())
         transport = casino_transport(
             settings.fault_lose_response_ratio, settings.fault_seed, casino_http_transport
         )
@@ -53,8 +53,8 @@ def create_app(
     app = FastAPI(title="game-provider", lifespan=lifespan)
     app.state.settings = settings
     app.include_router(router)
-    app.include_router(metrics_router)
+    app.include_router(metrics.router)
     install_error_handlers(app)
-    # Outermost, so even an answer to an unexpected error is counted.
-    app.add_middleware(HttpMetricsMiddleware)
+    # Correlation id, metrics and the last-resort 500, for every request.
+    app.add_middleware(EveryRequest, answered=metrics.http_request_answered)
     return app

@@ -28,7 +28,8 @@ from tenacity import (
 
 from contracts.base import WireModel
 from contracts.errors import ErrorCode
-from contracts.signing import CASINO_SIGNATURE_HEADER, signature_headers
+from contracts.logs import CORRELATION_HEADER
+from contracts.signing import CASINO_SIGNATURE_HEADER, Secret, signature_headers
 from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, RollbackRequest
 from provider import metrics
 from provider.kinds import BetStatus
@@ -36,8 +37,6 @@ from provider.outcomes import CallOutcome, TransientCallError, classify
 from provider.settings import ProviderSettings
 
 log = logging.getLogger(__name__)
-
-CORRELATION_HEADER = "x-correlation-id"
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ class CasinoClient:
     def __init__(
         self,
         http: httpx.AsyncClient,
-        secret: str,
+        secret: Secret,
         policy: RetryPolicy,
         *,
         timestamped: bool = True,

@@ -40,10 +40,11 @@ def main(argv: list[str] | None = None) -> None:
 
     configure_logging()
     settings = ProviderSettings()
+    database_url = settings.provider_database_url.get_secret_value()
     if arguments.command == "migrate":
-        migrate(settings.provider_database_url)
+        migrate(database_url)
     elif arguments.command == "seed":
-        world = asyncio.run(_seed(settings.provider_database_url))
+        world = asyncio.run(_seed(database_url))
         if arguments.json:
             print(json.dumps(world))
         else:

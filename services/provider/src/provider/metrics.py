@@ -1,7 +1,7 @@
 """The provider's Prometheus metrics, served on GET /metrics.
 
 - `provider_http_requests_total` / `provider_http_request_seconds`: our own endpoints, by
-  method, route template and status.
+  method, route template and status (`contracts.http_serving.EveryRequest` tells them).
 - `provider_casino_call_seconds`: each attempt at a casino wallet callback, by path and
   what we learnt (accepted, rejected, unknown).
 - `provider_casino_call_retries_total`: retries of transient failures, by path.
@@ -9,11 +9,8 @@
   the casino's code.
 """
 
-import time
-
 from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HTTP_REQUESTS = Counter(
     "provider_http_requests_total", "HTTP requests answered.", ["method", "route", "status"]
@@ -47,28 +44,6 @@ async def metrics() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
-class HttpMetricsMiddleware:
-    """Counts and times every HTTP request by its route template."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def send_noting_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_noting_status)
-        finally:
-            route = getattr(scope.get("route"), "path", "unmatched")
-            HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
-            HTTP_SECONDS.labels(scope["method"], route).observe(time.perf_counter() - started)
+def http_request_answered(method: str, route: str, status: int, seconds: float) -> None:
+    HTTP_REQUESTS.labels(method, route, str(status)).inc()
+    HTTP_SECONDS.labels(method, route).observe(seconds)

@@ -3,7 +3,6 @@ validates it against the contract, makes one call into the rules, and returns th
 Every failure on the way is mapped to HTTP in `provider.errors`.
 """
 
-import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -12,7 +11,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.errors import ErrorCode
+from contracts.errors import ErrorBody, ErrorCode
+from contracts.http_serving import error_response
+from contracts.logs import correlation_id
 from contracts.provider import (
     ProviderHealth,
     ProviderLaunchReply,
@@ -20,7 +21,6 @@ from contracts.provider import (
     ProviderSimulateReply,
     ProviderSimulateRequest,
 )
-from provider.errors import error_response
 from provider.rounds import RoundTable, play_round
 from provider.security import SignedBody
 from provider.sessions import launch
@@ -45,8 +45,10 @@ def _round_table(request: Request) -> RoundTable:
 
 
 def _correlation_id(x_correlation_id: Annotated[str | None, Header()] = None) -> str:
-    """The caller's correlation id, so our wallet callbacks log under the same one."""
-    return x_correlation_id or str(uuid.uuid4())
+    """The request's correlation id, so our wallet callbacks carry and log the same one:
+    the caller's when usable, else a new one (`contracts.http_serving`, which read the
+    header; it is a parameter here to be documented)."""
+    return correlation_id.get()
 
 
 SessionDep = Annotated[AsyncSession, Depends(_session)]
@@ -84,7 +86,8 @@ async def ready(db: SessionDep) -> dict[str, str] | JSONResponse:
     try:
         await db.execute(text("SELECT 1"))
     except Exception:
-        response = error_response(ErrorCode.INTERNAL_ERROR, "the provider database is unreachable")
+        unreachable = ErrorBody.of(ErrorCode.INTERNAL_ERROR, "the provider database is unreachable")
+        response = error_response(unreachable)
         response.status_code = 503
         return response
     return {"status": "ready", "service": "game-provider"}

@@ -1,30 +1,19 @@
 """Who may call us: the casino, proven by `x-provider-signature` over the raw body.
 
 The body is read once, as bytes, at most MAX_BODY_BYTES of it (413 beyond that, before
-any signature work), and the MAC is checked over exactly those bytes: never over JSON
-re-serialised by us, which would differ in spacing or key order from what was signed.
+any signature work; `contracts.http_serving.read_body_within`), and the MAC is checked over
+exactly those bytes: never over JSON re-serialised by us, which would differ in spacing or
+key order from what was signed.
 """
 
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from contracts.http_serving import read_body_within
 from contracts.signing import PROVIDER_SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 from provider.errors import PayloadTooLargeError, SignatureInvalidError
 from provider.settings import ProviderSettings
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    """The raw body; `PayloadTooLargeError` as soon as it exceeds `limit` bytes."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLargeError(f"the body is larger than {limit} bytes")
-    chunks = bytearray()
-    async for chunk in request.stream():
-        chunks += chunk
-        if len(chunks) > limit:
-            raise PayloadTooLargeError(f"the body is larger than {limit} bytes")
-    return bytes(chunks)
 
 
 def check_signature(body: bytes, request: Request, settings: ProviderSettings) -> None:
@@ -45,7 +34,9 @@ async def signed_body(request: Request) -> bytes:
     """The body of a request the casino signed; refuses anything else before it is read
     as JSON, so an unsigned request touches nothing."""
     settings: ProviderSettings = request.app.state.settings
-    body = await read_body(request, settings.max_body_bytes)
+    body = await read_body_within(request, settings.max_body_bytes)
+    if body is None:
+        raise PayloadTooLargeError(f"the body is larger than {settings.max_body_bytes} bytes")
     check_signature(body, request, settings)
     return body
 

@@ -3,37 +3,38 @@
 Secrets follow `contracts.secrets`: comma-separated lists, the first entry signs and any
 entry verifies. `PROVIDER_SECRET` verifies the casino's calls to us; `CASINO_SECRET`
 signs our wallet callbacks. Outside development an empty or default-looking secret, or
-a fault injector left switched on, refuses to start.
+a fault injector left switched on, refuses to start. Secrets (and the database URL, which
+may carry a password) are `SecretStr`: a repr, a log line or a dump of the settings shows
+`**********`, and a refusal never echoes its input.
 """
 
 from typing import Annotated
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from contracts.secrets import DEVELOPMENT, check_secrets, parse_secret_list
+from contracts.durations import Seconds
+from contracts.secrets import DEVELOPMENT, SecretList, check_secrets
 from contracts.signing import DEFAULT_TOLERANCE_SECONDS
 
 DEVELOPMENT_PROVIDER_SECRET = "dev-provider-secret"
 DEVELOPMENT_CASINO_SECRET = "dev-casino-secret"
-_SECRET_LISTS = ("provider_secret", "casino_secret")
-
-Seconds = Annotated[float, Field(ge=0, le=600)]
 
 
 class ProviderSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
 
     environment: str = DEVELOPMENT
-    provider_database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/provider"
+    provider_database_url: SecretStr = SecretStr(
+        "postgresql+asyncpg://postgres@127.0.0.1:5432/provider"
+    )
     # 127.0.0.1 unless told otherwise: a container sets PROVIDER_HOST=0.0.0.0.
     provider_host: str = "127.0.0.1"
     provider_port: Annotated[int, Field(ge=1, le=65535)] = 8002
     casino_url: str = "http://127.0.0.1:8000"
     game_url_base: str = "http://127.0.0.1:8002/games"
-    # NoDecode: the raw strings are split by `parse_secret_list`, not parsed as JSON.
-    provider_secret: Annotated[tuple[str, ...], NoDecode] = (DEVELOPMENT_PROVIDER_SECRET,)
-    casino_secret: Annotated[tuple[str, ...], NoDecode] = (DEVELOPMENT_CASINO_SECRET,)
+    provider_secret: SecretList = (SecretStr(DEVELOPMENT_PROVIDER_SECRET),)
+    casino_secret: SecretList = (SecretStr(DEVELOPMENT_CASINO_SECRET),)
     signature_tolerance_seconds: Annotated[int, Field(ge=1)] = DEFAULT_TOLERANCE_SECONDS
     signature_timestamp_required: bool = False
     # Our callbacks carry x-signature-timestamp, so a captured one cannot be replayed later.
@@ -46,7 +47,7 @@ class ProviderSettings(BaseSettings):
     casino_retry_attempts: Annotated[int, Field(ge=1, le=50)] = 4
     casino_retry_initial_backoff_seconds: Seconds = 0.2
     casino_retry_max_backoff_seconds: Seconds = 2.0
-    casino_attempt_timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 8.0
+    casino_attempt_timeout_seconds: Seconds = 8.0
     # A debit whose outcome stays unknown is rolled back; that rollback must get a final
     # answer, so it is tried more often than an ordinary call.
     unknown_debit_rollback_attempts: Annotated[int, Field(ge=1, le=100)] = 10
@@ -55,18 +56,6 @@ class ProviderSettings(BaseSettings):
     # processed the request, so retries and idempotency show in an ordinary run.
     fault_lose_response_ratio: Annotated[float, Field(ge=0, le=1)] = 0.0
     fault_seed: int | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _split_secrets(cls, data: object) -> object:
-        if not isinstance(data, dict):
-            return data
-        return {
-            key: parse_secret_list(value)
-            if key in _SECRET_LISTS and isinstance(value, str)
-            else value
-            for key, value in data.items()
-        }
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "ProviderSettings":
@@ -79,6 +68,6 @@ class ProviderSettings(BaseSettings):
         return self
 
     @property
-    def signing_secret(self) -> str:
+    def signing_secret(self) -> SecretStr:
         """The secret our wallet callbacks are signed with: the first CASINO_SECRET."""
         return self.casino_secret[0]

@@ -1,12 +1,15 @@
 """launchGame and simulateRound: operator calls, not provider callbacks.
 
-They are not signed, but not open doors either: both need OPERATOR_API_KEY when one is
-configured, and simulateRound (which can create wins) answers only while
-SIMULATE_ROUND_ENABLED is on. They go to the lobby's queue, not the wallet's: the lobby
-waits on the provider, which calls back into the wallet (SPEC).
+They are not signed, but not open doors either: both need OPERATOR_API_KEY in `x-api-key`
+when one is configured (`require_api_key`), and simulateRound (which can create wins)
+answers only while SIMULATE_ROUND_ENABLED is on. They go to the lobby's queue, not the
+wallet's: the lobby waits on the provider, which calls back into the wallet.
 """
 
-from fastapi import APIRouter, Depends
+import hmac
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -21,13 +24,29 @@ from contracts.rpc import LaunchGameCommand, SimulateRoundCommand
 from gateway.body import RawBodyDep, parse_body
 from gateway.commands import send_command
 from gateway.dependencies import RpcDep, SettingsDep
-from gateway.errors import FeatureDisabledError
+from gateway.errors import ApiKeyInvalidError, FeatureDisabledError
 from gateway.openapi import error_responses, json_body
 from gateway.rpc import Rpc
-from gateway.security import ApiKeyDep
 from gateway.settings import GatewaySettings
 
-router = APIRouter(prefix="/casino", tags=["lobby (operator)"], dependencies=[ApiKeyDep])
+
+async def require_api_key(
+    settings: SettingsDep, x_api_key: Annotated[str | None, Header()] = None
+) -> None:
+    """Refuse the call unless it carries OPERATOR_API_KEY (when one is configured)."""
+    expected = settings.operator_api_key
+    if expected is None:
+        return
+    # compare_digest on bytes: constant time, and no TypeError on non-ASCII input.
+    if x_api_key is None or not hmac.compare_digest(
+        x_api_key.encode(), expected.get_secret_value().encode()
+    ):
+        raise ApiKeyInvalidError()
+
+
+router = APIRouter(
+    prefix="/casino", tags=["lobby (operator)"], dependencies=[Depends(require_api_key)]
+)
 
 _EVERY_LOBBY_CALL = (
     ErrorCode.INVALID_REQUEST,

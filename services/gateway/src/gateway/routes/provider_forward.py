@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from contracts.errors import ErrorCode
+from contracts.logs import CORRELATION_HEADER, correlation_id
 from contracts.provider import (
     ProviderHealth,
     ProviderLaunchReply,
@@ -21,7 +22,6 @@ from contracts.provider import (
 )
 from contracts.signing import PROVIDER_SIGNATURE_HEADER, TIMESTAMP_HEADER
 from gateway.body import RawBodyDep
-from gateway.correlation import CORRELATION_HEADER, correlation_id
 from gateway.dependencies import ProviderHttpDep
 from gateway.errors import ProviderUnavailableError
 from gateway.openapi import error_responses, json_body

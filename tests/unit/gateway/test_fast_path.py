@@ -1,6 +1,7 @@
-"""The wallet callbacks answered in front of FastAPI (`gateway.fast_callbacks`): only a
-POST to one of the four is taken there, everything else reaches the FastAPI app, and
-what only a raw ASGI caller can do (leave mid-body) is answered as the envelope does."""
+"""The wallet callbacks answered in front of FastAPI (`gateway.callbacks.fast_path`): only
+a POST to one of the four is taken there, everything else reaches the FastAPI app, and
+what only a raw ASGI caller can do (leave mid-body) is answered as every request is
+(`contracts.http_serving.EveryRequest`)."""
 
 import json
 import logging
@@ -15,9 +16,9 @@ from starlette.types import Message, Receive, Scope, Send
 
 from contracts.signing import CASINO_SIGNATURE_HEADER, signature_headers
 from gateway.app import create_app
-from gateway.callback import SignedCallbackDep
-from gateway.fast_callbacks import FastCallbacks
-from gateway.routes import wallet
+from gateway.callbacks import routes as wallet
+from gateway.callbacks.fast_path import FastPath
+from gateway.callbacks.signature import SignedCallbackDep
 from tests.unit.gateway.conftest import SECRET, FakeRpc, Gateway, settings
 
 
@@ -57,7 +58,7 @@ async def test_anything_but_a_post_to_a_wallet_callback_goes_to_the_app(
     inner = InnerApp()
     scope = http_scope(method, path)
 
-    await FastCallbacks(inner, wallet.router.routes)(scope, _no_body, _nowhere)
+    await FastPath(inner, wallet.router.routes)(scope, _no_body, _nowhere)
 
     assert inner.scopes == [scope]
 
@@ -65,7 +66,7 @@ async def test_anything_but_a_post_to_a_wallet_callback_goes_to_the_app(
 async def test_lifespan_events_go_to_the_app() -> None:
     inner = InnerApp()
 
-    await FastCallbacks(inner, wallet.router.routes)({"type": "lifespan"}, _no_body, _nowhere)
+    await FastPath(inner, wallet.router.routes)({"type": "lifespan"}, _no_body, _nowhere)
 
     assert inner.scopes == [{"type": "lifespan"}]
 
@@ -78,7 +79,7 @@ def test_a_route_that_needs_more_than_the_signed_callback_is_refused() -> None:
         """Would be called without `x_extra`."""
 
     with pytest.raises(ValueError, match="signed callback alone"):
-        FastCallbacks(InnerApp(), router.routes)
+        FastPath(InnerApp(), router.routes)
 
 
 @pytest.mark.parametrize("name", ["getBalance", "debit", "credit", "rollback"])
@@ -99,7 +100,7 @@ async def test_a_signed_post_to_a_wallet_callback_is_answered_without_the_app(
     async def send(message: Message) -> None:
         sent.append(message)
 
-    await FastCallbacks(inner, wallet.router.routes)(scope, receive, send)
+    await FastPath(inner, wallet.router.routes)(scope, receive, send)
 
     assert (inner.scopes, sent[0]["status"]) == ([], 200)
     assert [s.command.command for s in rpc.sent] == [name]  # type: ignore[attr-defined]
@@ -108,7 +109,7 @@ async def test_a_signed_post_to_a_wallet_callback_is_answered_without_the_app(
 def test_the_gateway_answers_the_wallet_callbacks_in_front_of_fastapi() -> None:
     app = create_app(settings(), rpc=FakeRpc())
 
-    assert isinstance(app.build_middleware_stack(), FastCallbacks)
+    assert isinstance(app.build_middleware_stack(), FastPath)
 
 
 async def test_a_wrong_method_on_a_callback_is_still_405(gateway: Gateway) -> None:
@@ -156,7 +157,7 @@ async def test_a_caller_that_leaves_mid_body_is_answered_400_and_counted(
     rpc = FakeRpc()
     app = create_app(settings(), rpc=rpc, provider_http=None)
     async with app.router.lifespan_context(app):
-        with caplog.at_level(logging.INFO, logger="gateway"):
+        with caplog.at_level(logging.INFO):
             await app(http_scope("POST", "/casino/debit", headers), receive, send)
 
     start, body = sent

@@ -30,7 +30,7 @@ def batch_body(commands: Sequence[tuple[str, BaseModel]]) -> bytes:
     batch = WalletBatch.model_construct(
         commands=[
             BatchedWalletCommand.model_construct(
-                # Only wallet commands are batched (`gateway.batching` serves the wallet queue).
+                # Only wallet commands are batched (`callbacks.batching` serves the wallet queue).
                 correlation_id=correlation_id,
                 command=cast(AnyWalletCommand, command),
             )

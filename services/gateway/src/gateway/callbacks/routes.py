@@ -1,10 +1,11 @@
-"""The casino's wallet callbacks, as the provider calls them: signed, then validated, then
-sent to the wallet worker over RPC, batched with whatever else waits at that moment
-(`gateway.batching`). Nothing unsigned or malformed reaches the queue.
+"""The casino's wallet callbacks, as the provider calls them: each endpoint parses its
+signed body against the contract (`gateway.body.parse_body`: 400 INVALID_REQUEST or
+INVALID_AMOUNT naming the field), makes it a wallet command and sends it on. Nothing
+unsigned or malformed reaches the queue.
 
-`gateway.fast_callbacks` answers a POST to these paths by calling the endpoints below
-itself, in front of FastAPI, so each takes a `SignedCallback` and nothing else; FastAPI
-still documents them (OpenAPI) and answers any other method on their paths.
+`callbacks.fast_path` answers a POST to these paths by calling the endpoints below itself,
+in front of FastAPI, so each takes a `SignedCallback` (`callbacks.signature`) and nothing
+else; FastAPI still documents them (OpenAPI) and answers any other method on their paths.
 """
 
 from fastapi import APIRouter
@@ -22,7 +23,7 @@ from contracts.wallet import (
     TransactionReply,
 )
 from gateway.body import parse_body
-from gateway.callback import SignedCallbackDep
+from gateway.callbacks.signature import SignedCallbackDep
 from gateway.openapi import error_responses, signed_json_body
 
 router = APIRouter(prefix="/casino", tags=["wallet callbacks (signed by the provider)"])

@@ -10,7 +10,7 @@ message (oldest first, at most MAX_BATCH_COMMANDS). The batch size follows the l
 
 A message of one command is the plain command message `RpcClient.call` sends (no AMQP
 `type`, its request's correlation id in the header), so a lone command costs the worker
-no batch handling. More go as a `wallet.batch` (`gateway.batch_messages`).
+no batch handling. More go as a `wallet.batch` (`callbacks.batch_messages`).
 
 Each caller keeps its own future and its own timeout. A caller that gives up before its
 command left is never sent. A message expires at the earliest deadline among its
@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from contracts.rpc import WALLET_BATCH_TYPE, RpcReply
 from gateway import metrics
-from gateway.batch_messages import batch_body, replies_to_batch
+from gateway.callbacks.batch_messages import batch_body, replies_to_batch
 from gateway.errors import GatewayError, WalletUnavailableError
 
 log = logging.getLogger(__name__)
