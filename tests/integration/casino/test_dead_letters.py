@@ -8,13 +8,11 @@ from collections.abc import AsyncIterator
 import aio_pika
 import pytest
 import pytest_asyncio
-from faststream.middlewares import AckPolicy
-from faststream.rabbit import RabbitBroker
+from faststream.rabbit import RabbitBroker, RabbitResponse
 from faststream.rabbit.annotations import RabbitMessage
 
-from casino.consuming.dead_letter import DeadLetterRepeatedFailures
+from casino.consuming.broker import command_broker
 from casino.consuming.queues import command_queue, declare_dead_letters
-from casino.lobby.handlers import raw_body
 from contracts import topology
 
 pytestmark = pytest.mark.integration
@@ -46,14 +44,15 @@ async def test_a_command_failing_again_after_redelivery_is_dead_lettered(
     amqp_url: str, queue: str
 ) -> None:
     attempts: list[bool] = []
-    broker = RabbitBroker(amqp_url, middlewares=[DeadLetterRepeatedFailures], logger=None)
 
-    # As the wallet worker and the lobby subscribe: requeue on a first error.
-    @broker.subscriber(command_queue(queue), decoder=raw_body, ack_policy=AckPolicy.NACK_ON_ERROR)
-    async def always_fails(message: RabbitMessage) -> None:
+    async def always_fails(message: RabbitMessage) -> RabbitResponse:
         attempts.append(bool(message.raw_message.redelivered))
         raise RuntimeError("cannot publish the reply")
 
+    # The broker of the wallet worker and the lobby, with a handler that always fails.
+    broker = command_broker(
+        amqp_url, queue, always_fails, prefetch=1, graceful_timeout=1.0, logger=None
+    )
     async with broker:
         await broker.connect()
         await declare_dead_letters(broker, queue)

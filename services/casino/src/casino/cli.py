@@ -55,13 +55,10 @@ def main(argv: list[str] | None = None) -> None:
                 },
             )
         case "wallet-worker":
-            import uvloop
-
-            from casino.wallet.consumer import serve
+            from casino.wallet.consumer import run
 
             configure_logging()
-            # uvloop: the worker's time is mostly the event loop's and the drivers' own.
-            uvloop.run(serve(settings))
+            run(settings)
         case "lobby":
             from casino.lobby.app import run
 

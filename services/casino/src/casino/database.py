@@ -53,12 +53,19 @@ def make_engine(database_url: str, *, pool_size: int = 5) -> AsyncEngine:
 
 
 async def open_ledger_pool(database_url: str, *, size: int = 5) -> LedgerPool:
-    """An asyncpg pool for the wallet (`database_url` in SQLAlchemy's form is accepted).
+    """`ledger_pool`, opened."""
+    opened: LedgerPool = await ledger_pool(database_url, size=size)
+    return opened
+
+
+def ledger_pool(database_url: str, *, size: int = 5) -> LedgerPool:
+    """An asyncpg pool for the wallet (`database_url` in SQLAlchemy's form is accepted),
+    not yet opened (`await` it): no I/O, but it belongs to the running event loop.
 
     It connects lazily: a worker starts, and says it is not ready, while the database is
     down. JSONB is read and written as Python values.
     """
-    pool = asyncpg.create_pool(
+    return asyncpg.create_pool(
         database_url.replace("postgresql+asyncpg://", "postgresql://", 1),
         min_size=0,
         max_size=size,
@@ -74,8 +81,6 @@ async def open_ledger_pool(database_url: str, *, size: int = 5) -> LedgerPool:
             "plan_cache_mode": "force_custom_plan",
         },
     )
-    opened: LedgerPool = await pool
-    return opened
 
 
 async def _end_an_open_transaction(connection: asyncpg.Connection) -> None:

@@ -1,7 +1,8 @@
-"""What /ready and /metrics of a casino consumer look at: its database and its broker.
+"""What /ready and /metrics of a casino consumer look at: its database, its broker and its
+queues.
 
-Both use the consumer's own engine and broker, so "ready" means exactly that this
-process can take a command and apply it.
+Each uses the consumer's own pool and broker, so "ready" means exactly that this process
+can take a command and apply it.
 """
 
 import asyncio
@@ -9,35 +10,24 @@ from collections.abc import Awaitable, Callable
 
 from faststream.rabbit import RabbitBroker, RabbitQueue
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from casino.consuming import metrics
-from casino.consuming.probes import ReadinessChecks, Refresh
+from casino.consuming.probes import Refresh
 from casino.database import LedgerPool, SessionFactory
 
 CHECK_TIMEOUT_SECONDS = 2.0
 Ping = Callable[[], Awaitable[object]]
+"""A round trip to the database; it raises if the database does not answer."""
 
 
-def readiness(sessions: SessionFactory | LedgerPool, broker: RabbitBroker) -> ReadinessChecks:
-    """Checks that the database (through the ORM's sessions or the wallet's own pool) and
-    the broker answer."""
-    ping = (
-        _session_ping(sessions)
-        if isinstance(sessions, async_sessionmaker)
-        else _pool_ping(sessions)
-    )
-
-    async def checks() -> dict[str, bool]:
-        database, broker_up = await asyncio.gather(
-            _answers(ping), broker.ping(timeout=CHECK_TIMEOUT_SECONDS)
-        )
-        return {"database": database, "broker": broker_up}
-
-    return checks
+def pool_ping(pool: LedgerPool) -> Ping:
+    """A ping through the wallet's own asyncpg pool."""
+    return lambda: pool.fetchval("SELECT 1")
 
 
-def _session_ping(sessions: SessionFactory) -> Ping:
+def orm_ping(sessions: SessionFactory) -> Ping:
+    """A ping through the ORM (the lobby's)."""
+
     async def ping() -> None:
         async with sessions() as session:
             await session.execute(text("SELECT 1"))
@@ -45,17 +35,20 @@ def _session_ping(sessions: SessionFactory) -> Ping:
     return ping
 
 
-def _pool_ping(pool: LedgerPool) -> Ping:
-    return lambda: pool.fetchval("SELECT 1")
-
-
-async def _answers(ping: Ping) -> bool:
+async def answers(ping: Ping | None) -> bool:
+    """Whether `ping` answers in time (no ping yet: the resources are not open)."""
+    if ping is None:
+        return False
     try:
         async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
             await ping()
     except Exception:
         return False
     return True
+
+
+async def broker_answers(broker: RabbitBroker) -> bool:
+    return await broker.ping(timeout=CHECK_TIMEOUT_SECONDS)
 
 
 def queue_depths(broker: RabbitBroker, queues: list[RabbitQueue]) -> Refresh:

@@ -1,30 +1,26 @@
-"""The lobby as a process: a FastStream app consuming the lobby queue (`casino.lobby`).
+"""The lobby as a process: a consumer of the lobby queue (`casino.lobby`), with the same
+broker and lifecycle as the wallet worker (`casino.consuming`).
 
-`run(settings)` is what `casino lobby` calls. The broker factory takes the queue name and
-the app reads it from the settings (`LOBBY_QUEUE`), so tests run a lobby of their own.
+`run(settings)` is what `casino lobby` calls. The app builder takes the queue name from
+the settings (`LOBBY_QUEUE`), so tests run a lobby of their own.
 
-Acknowledgement: as in the wallet worker, a command is acked once its reply is published;
-if the reply cannot be published, NACK_ON_ERROR requeues the command rather than drop it.
-A requeued simulateRound is answered without being played again (see `handlers`). A
-command that fails again after redelivery is dead-lettered (`casino.consuming.dead_letter`).
-
-`casino lobby` also serves /health, /ready and /metrics on LOBBY_PROBES_PORT.
+As in the wallet worker, a command is acked once its reply is published, and one whose
+reply could not be published is requeued; a requeued simulateRound is answered without
+being played again (see `handlers`).
 """
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 
-from faststream import ContextRepo, FastStream
-from faststream.middlewares import AckPolicy
-from faststream.rabbit import Channel, RabbitBroker
+from faststream import ContextRepo
+from faststream.asgi import AsgiFastStream
+from faststream.rabbit import RabbitBroker
 
-from casino.consuming.dead_letter import DeadLetterRepeatedFailures
-from casino.consuming.health import queue_depths, readiness
-from casino.consuming.probes import Probes, serving_probes
-from casino.consuming.queues import command_queue, dead_letter_queue, declare_dead_letters
-from casino.lobby.handlers import handle_lobby_command, raw_body
+from casino.consuming import lifecycle
+from casino.consuming.broker import command_broker
+from casino.consuming.health import Ping, orm_ping
+from casino.lobby.handlers import handle_lobby_command
 from casino.lobby.provider_client import SIMULATE_TIMEOUT_SECONDS
 from casino.lobby.resources import open_lobby
 from casino.settings import CasinoSettings
@@ -45,48 +41,37 @@ def build_broker(
     amqp_url: str, queue: str = LOBBY_QUEUE, prefetch: int = LOBBY_PREFETCH
 ) -> RabbitBroker:
     """A broker whose one subscriber answers lobby commands on the durable `queue`."""
-    broker = RabbitBroker(
+    return command_broker(
         amqp_url,
+        queue,
+        handle_lobby_command,
+        prefetch=prefetch,
         graceful_timeout=GRACEFUL_TIMEOUT_SECONDS,
         logger=log,
-        middlewares=[DeadLetterRepeatedFailures],
     )
-    broker.subscriber(
-        command_queue(queue),
-        channel=Channel(prefetch_count=prefetch),
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        decoder=raw_body,
-    )(handle_lobby_command)
-    return broker
 
 
-def build_app(settings: CasinoSettings, *, probes: bool = False) -> FastStream:
-    """The lobby on `settings.lobby_queue`; its resources are built in the lifespan. With
-    `probes`, it serves /health, /ready and /metrics too (tests leave them off)."""
-    broker = build_broker(settings.amqp_url, settings.lobby_queue)
+def build_app(settings: CasinoSettings) -> AsgiFastStream:
+    """The lobby on `settings.lobby_queue`; its resources are built in the lifespan."""
 
     @asynccontextmanager
-    async def lifespan(context: ContextRepo) -> AsyncIterator[None]:
-        async with open_lobby(settings) as lobby, AsyncExitStack() as stack:
+    async def open_resources(context: ContextRepo) -> AsyncIterator[Ping]:
+        async with open_lobby(settings) as lobby:
             context.set_global("lobby", lobby)
-            if probes:
-                depths = queue_depths(
-                    broker,
-                    [command_queue(settings.lobby_queue), dead_letter_queue(settings.lobby_queue)],
-                )
-                served = Probes("casino-lobby", readiness(lobby.sessions, broker), depths)
-                await stack.enter_async_context(
-                    serving_probes(served, settings.probes_host, settings.lobby_probes_port)
-                )
-            log.info("lobby consuming", extra={"queue": settings.lobby_queue})
-            yield
+            yield orm_ping(lobby.sessions)
 
-    async def declare_topology() -> None:
-        await declare_dead_letters(broker, settings.lobby_queue)
-
-    return FastStream(broker, lifespan=lifespan, logger=log, after_startup=[declare_topology])
+    return lifecycle.consumer_app(
+        build_broker(settings.amqp_url, settings.lobby_queue),
+        name="lobby",
+        queue=settings.lobby_queue,
+        resources=open_resources,
+        logger=log,
+    )
 
 
 def run(settings: CasinoSettings) -> None:
-    """Consume lobby commands until SIGINT or SIGTERM, then let rounds in flight finish."""
-    asyncio.run(build_app(settings, probes=True).run())
+    """Consume lobby commands until SIGINT or SIGTERM, then let rounds in flight finish;
+    serve /health, /ready and /metrics on LOBBY_PROBES_PORT meanwhile."""
+    lifecycle.run(
+        lambda: build_app(settings), host=settings.probes_host, port=settings.lobby_probes_port
+    )

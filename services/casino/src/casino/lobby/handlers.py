@@ -12,18 +12,17 @@ from typing import Annotated
 from faststream import Context
 from faststream.rabbit import RabbitResponse
 from faststream.rabbit.annotations import RabbitMessage
-from faststream.rabbit.message import RabbitMessage as IncomingCommand
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from casino.consuming import metrics
 from casino.lobby.errors import LobbyError
 from casino.lobby.launch import launch_game
-from casino.lobby.provider_client import CORRELATION_HEADER
 from casino.lobby.resources import Lobby
 from casino.lobby.simulate import simulate_round
 from contracts.errors import ErrorBody, ErrorCode
 from contracts.lobby import LaunchGameReply, SimulateRoundReply
+from contracts.logs import CORRELATION_HEADER
 from contracts.money import INVALID_AMOUNT_ERROR
 from contracts.rpc import LaunchGameCommand, LobbyCommand, RpcReply, SimulateRoundCommand
 
@@ -31,12 +30,6 @@ log = logging.getLogger(__name__)
 
 LobbyDep = Annotated[Lobby, Context("lobby")]
 _COMMAND: TypeAdapter[LaunchGameCommand | SimulateRoundCommand] = TypeAdapter(LobbyCommand)
-
-
-async def raw_body(message: IncomingCommand) -> bytes:
-    """Leave the body undecoded: `answer` validates it, so even one that is not JSON at all
-    gets an INVALID_REQUEST reply instead of being rejected unanswered by the framework."""
-    return message.body
 
 
 async def handle_lobby_command(message: RabbitMessage, lobby: LobbyDep) -> RabbitResponse:

@@ -16,20 +16,20 @@ from pydantic import ValidationError
 
 from casino.lobby.errors import ProviderUnavailableError
 from contracts.base import WireModel
+from contracts.logs import CORRELATION_HEADER
 from contracts.provider import (
     ProviderLaunchReply,
     ProviderLaunchRequest,
     ProviderSimulateReply,
     ProviderSimulateRequest,
 )
-from contracts.signing import PROVIDER_SIGNATURE_HEADER, signature_headers
+from contracts.signing import PROVIDER_SIGNATURE_HEADER, Secret, signature_headers
 
 # A round waits on the provider's wallet callbacks (each retried with backoff), so it may
 # take longer than a launch. Both stay under the gateway's lobby timeout (60 s by
 # default), so the caller gets our answer rather than a timeout.
 LAUNCH_TIMEOUT_SECONDS = 10.0
 SIMULATE_TIMEOUT_SECONDS = 45.0
-CORRELATION_HEADER = "x-correlation-id"
 
 ReplyT = TypeVar("ReplyT", ProviderLaunchReply, ProviderSimulateReply)
 
@@ -37,7 +37,7 @@ ReplyT = TypeVar("ReplyT", ProviderLaunchReply, ProviderSimulateReply)
 class ProviderClient:
     """Signs and sends the lobby's calls to the provider, and reads its answers."""
 
-    def __init__(self, http: httpx.AsyncClient, secret: str) -> None:
+    def __init__(self, http: httpx.AsyncClient, secret: Secret) -> None:
         self._http = http
         self._secret = secret
 
@@ -108,7 +108,7 @@ def _refusal(path: str, response: httpx.Response) -> str:
 
 
 @asynccontextmanager
-async def provider_client(base_url: str, secret: str) -> AsyncIterator[ProviderClient]:
+async def provider_client(base_url: str, secret: Secret) -> AsyncIterator[ProviderClient]:
     """A client with its own connection pool, closed when the lobby stops."""
     async with httpx.AsyncClient(base_url=base_url, timeout=LAUNCH_TIMEOUT_SECONDS) as http:
         yield ProviderClient(http, secret)

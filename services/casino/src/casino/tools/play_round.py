@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 import httpx
+from pydantic import SecretStr
 
 from contracts.lobby import SimulateRoundReply
 
@@ -77,9 +78,9 @@ def render(reply: SimulateRoundReply) -> str:
     return "\n".join(lines)
 
 
-def play(args: argparse.Namespace, user_id: str, game_id: str, api_key: str | None) -> int:
+def play(args: argparse.Namespace, user_id: str, game_id: str, api_key: SecretStr | None) -> int:
     body = round_request(user_id, game_id, args)
-    headers = {"x-api-key": api_key} if api_key else {}
+    headers = {"x-api-key": api_key.get_secret_value()} if api_key else {}
     try:
         response = httpx.post(
             f"{args.gateway.rstrip('/')}/casino/simulateRound",
