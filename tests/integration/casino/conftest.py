@@ -9,15 +9,15 @@ import pytest
 import pytest_asyncio
 
 from casino.database import (
+    Database,
     LedgerPool,
-    SessionFactory,
+    make_database,
     make_engine,
-    make_session_factory,
     open_ledger_pool,
 )
 from casino.sessions import open_session
 from casino.tools.seed import create_player, seed_demo_world
-from tests.integration.casino.support import Table
+from tests.integration.casino.support import PlayerSession
 
 pytestmark = pytest.mark.integration
 
@@ -27,9 +27,9 @@ TEST_POOL_SIZE = 15
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def sessions(casino_database_url: str) -> AsyncIterator[SessionFactory]:
+async def database(casino_database_url: str) -> AsyncIterator[Database]:
     engine = make_engine(casino_database_url, pool_size=TEST_POOL_SIZE)
-    yield make_session_factory(engine)
+    yield make_database(engine)
     await engine.dispose()
 
 
@@ -42,16 +42,18 @@ async def ledger(casino_database_url: str) -> AsyncIterator[LedgerPool]:
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def game_id(sessions: SessionFactory) -> uuid.UUID:
-    return (await seed_demo_world(sessions)).game_id
+async def game_id(database: Database) -> uuid.UUID:
+    return (await seed_demo_world(database)).game_id
 
 
 @pytest.fixture
-def seat(sessions: SessionFactory, game_id: uuid.UUID) -> Callable[..., Awaitable[Table]]:
+def new_session(database: Database, game_id: uuid.UUID) -> Callable[..., Awaitable[PlayerSession]]:
     """Make a new player with `balance` and open a session for them at the demo game."""
 
-    async def make(balance: int = 1_000, currency: str = "USD") -> Table:
-        player = await create_player(sessions, balance, currency)
-        return Table(player, await open_session(sessions, player.user_id, game_id, currency))
+    async def make(balance: int = 1_000, currency: str = "USD") -> PlayerSession:
+        player = await create_player(database, balance, currency)
+        return PlayerSession(
+            player, await open_session(database, player.user_id, game_id, currency)
+        )
 
     return make

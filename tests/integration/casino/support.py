@@ -1,4 +1,4 @@
-"""Helpers for the casino integration tests: seated players, requests, and what the
+"""Helpers for the casino integration tests: players in game sessions, requests, and what the
 database holds (read with plain SQL, not through the code under test)."""
 
 import uuid
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
-from casino.database import SessionFactory
+from casino.database import Database
 from casino.sessions import OpenedSession
 from casino.tools.seed import FundedPlayer
 from contracts.errors import ErrorCode
@@ -15,15 +15,16 @@ from contracts.wallet import CreditRequest, DebitRequest, RollbackRequest
 
 
 @dataclass(frozen=True)
-class Table:
-    """A player seated at the demo game: their wallet and an open session."""
+class PlayerSession:
+    """A new player in a game session at the demo game: their funded wallet and the open
+    session."""
 
     player: FundedPlayer
-    session: OpenedSession
+    opened: OpenedSession
 
     @property
     def token(self) -> str:
-        return self.session.token
+        return self.opened.token
 
 
 def new_id(kind: str) -> str:
@@ -31,10 +32,10 @@ def new_id(kind: str) -> str:
 
 
 def bet(
-    table: Table, amount: int, tx: str | None = None, round_id: str = "round-1"
+    session: PlayerSession, amount: int, tx: str | None = None, round_id: str = "round-1"
 ) -> DebitRequest:
     return DebitRequest(
-        session_token=table.token,
+        session_token=session.token,
         transaction_id=tx or new_id("bet"),
         round_id=round_id,
         amount=amount,
@@ -42,14 +43,14 @@ def bet(
 
 
 def payout(
-    table: Table,
+    session: PlayerSession,
     amount: int,
     tx: str | None = None,
     round_id: str = "round-1",
     related: str | None = None,
 ) -> CreditRequest:
     return CreditRequest(
-        session_token=table.token,
+        session_token=session.token,
         transaction_id=tx or new_id("win"),
         round_id=round_id,
         amount=amount,
@@ -57,23 +58,23 @@ def payout(
     )
 
 
-def cancel(table: Table, original: str, tx: str | None = None) -> RollbackRequest:
+def cancel(session: PlayerSession, original: str, tx: str | None = None) -> RollbackRequest:
     return RollbackRequest(
-        session_token=table.token,
+        session_token=session.token,
         transaction_id=tx or new_id("rb"),
         original_transaction_id=original,
     )
 
 
-async def balance_of(sessions: SessionFactory, player: FundedPlayer) -> int:
+async def balance_of(database: Database, player: FundedPlayer) -> int:
     """The balance as stored, read with plain SQL."""
-    async with sessions() as db:
+    async with database() as db:
         query = text("SELECT balance FROM casino_wallets WHERE id = :id")
         return int((await db.execute(query, {"id": player.wallet_id})).scalar_one())
 
 
-async def ledger_rows(sessions: SessionFactory, transaction_id: str) -> list[dict[str, object]]:
-    async with sessions() as db:
+async def ledger_rows(database: Database, transaction_id: str) -> list[dict[str, object]]:
+    async with database() as db:
         query = text(
             "SELECT type, outcome, error_code, amount, balance_after, is_tombstone"
             " FROM casino_transactions WHERE transaction_id = :id"

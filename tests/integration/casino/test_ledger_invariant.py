@@ -9,11 +9,11 @@ import pytest
 
 from casino import wallet
 from casino.database import LedgerPool
-from tests.integration.casino.support import Table, bet, cancel, payout
+from tests.integration.casino.support import PlayerSession, bet, cancel, payout
 
 pytestmark = pytest.mark.integration
 
-Seat = Callable[..., Awaitable[Table]]
+NewSession = Callable[..., Awaitable[PlayerSession]]
 
 _COPY_OF_NEWEST_ROW = """
     INSERT INTO casino_transactions (id, provider_id, transaction_id, type, outcome,
@@ -27,22 +27,22 @@ _COPY_OF_NEWEST_ROW = """
 """
 
 
-async def _played(ledger: LedgerPool, seat: Seat) -> Table:
+async def _played(ledger: LedgerPool, new_session: NewSession) -> PlayerSession:
     """A wallet of 1,000 with three rows: a bet of 100, a win of 250, a refunded bet."""
-    table = await seat(1_000)
-    placed = bet(table, 100)
+    session = await new_session(1_000)
+    placed = bet(session, 100)
     await wallet.debit(ledger, placed)
-    await wallet.credit(ledger, payout(table, 250, round_id=placed.round_id))
-    refunded = bet(table, 40, round_id="round-2")
+    await wallet.credit(ledger, payout(session, 250, round_id=placed.round_id))
+    refunded = bet(session, 40, round_id="round-2")
     await wallet.debit(ledger, refunded)
-    await wallet.rollback(ledger, cancel(table, refunded.transaction_id))
-    return table
+    await wallet.rollback(ledger, cancel(session, refunded.transaction_id))
+    return session
 
 
 async def test_the_wallets_own_writes_form_one_chain_from_the_opening_balance(
-    ledger: LedgerPool, seat: Seat
+    ledger: LedgerPool, new_session: NewSession
 ) -> None:
-    table = await _played(ledger, seat)
+    session = await _played(ledger, new_session)
     chain = await ledger.fetch(
         """
         WITH RECURSIVE back AS (
@@ -53,7 +53,7 @@ async def test_the_wallets_own_writes_form_one_chain_from_the_opening_balance(
         )
         SELECT type, balance_before, balance_after FROM back ORDER BY depth DESC
         """,
-        table.player.wallet_id,
+        session.player.wallet_id,
     )
     assert [(row["type"], row["balance_before"], row["balance_after"]) for row in chain] == [
         ("debit", 1_000, 900),
@@ -64,47 +64,47 @@ async def test_the_wallets_own_writes_form_one_chain_from_the_opening_balance(
 
 
 async def test_a_balance_changed_without_a_ledger_row_is_refused(
-    ledger: LedgerPool, seat: Seat
+    ledger: LedgerPool, new_session: NewSession
 ) -> None:
-    table = await _played(ledger, seat)
+    session = await _played(ledger, new_session)
     with pytest.raises(asyncpg.ForeignKeyViolationError, match="fk_casino_wallets_newest_row"):
         await ledger.execute(
             "UPDATE casino_wallets SET balance = balance + 100 WHERE id = $1",
-            table.player.wallet_id,
+            session.player.wallet_id,
         )
 
 
 async def test_a_wallet_without_rows_keeps_its_opening_balance(
-    seat: Seat, ledger: LedgerPool
+    new_session: NewSession, ledger: LedgerPool
 ) -> None:
-    table = await seat(500)
+    session = await new_session(500)
     with pytest.raises(asyncpg.CheckViolationError, match="balance_is_opening_until_a_row"):
         await ledger.execute(
-            "UPDATE casino_wallets SET balance = 600 WHERE id = $1", table.player.wallet_id
+            "UPDATE casino_wallets SET balance = 600 WHERE id = $1", session.player.wallet_id
         )
 
 
 async def test_a_row_whose_balance_does_not_add_up_is_refused(
-    ledger: LedgerPool, seat: Seat
+    ledger: LedgerPool, new_session: NewSession
 ) -> None:
-    table = await _played(ledger, seat)
+    session = await _played(ledger, new_session)
     with pytest.raises(asyncpg.CheckViolationError, match="balance_moves_by_amount"):
         # A credit of 10 that claims to have added 20.
-        await ledger.execute(_COPY_OF_NEWEST_ROW, table.player.wallet_id, 10, 20)
+        await ledger.execute(_COPY_OF_NEWEST_ROW, session.player.wallet_id, 10, 20)
 
 
 async def test_a_row_appended_without_moving_the_wallet_is_refused(
-    ledger: LedgerPool, seat: Seat
+    ledger: LedgerPool, new_session: NewSession
 ) -> None:
-    table = await _played(ledger, seat)
+    session = await _played(ledger, new_session)
     with pytest.raises(asyncpg.IntegrityConstraintViolationError, match="newest row"):
-        await ledger.execute(_COPY_OF_NEWEST_ROW, table.player.wallet_id, 10, 10)
+        await ledger.execute(_COPY_OF_NEWEST_ROW, session.player.wallet_id, 10, 10)
 
 
 async def test_a_wallet_pointed_back_at_an_older_row_is_refused(
-    ledger: LedgerPool, seat: Seat
+    ledger: LedgerPool, new_session: NewSession
 ) -> None:
-    table = await _played(ledger, seat)
+    session = await _played(ledger, new_session)
     with pytest.raises(asyncpg.IntegrityConstraintViolationError, match="newest row"):
         await ledger.execute(
             """
@@ -112,12 +112,14 @@ async def test_a_wallet_pointed_back_at_an_older_row_is_refused(
             FROM casino_transactions t
             WHERE w.id = $1 AND t.wallet_id = w.id AND t.previous_id IS NULL
             """,
-            table.player.wallet_id,
+            session.player.wallet_id,
         )
 
 
-async def test_a_second_chain_for_one_wallet_is_refused(ledger: LedgerPool, seat: Seat) -> None:
-    table = await _played(ledger, seat)
+async def test_a_second_chain_for_one_wallet_is_refused(
+    ledger: LedgerPool, new_session: NewSession
+) -> None:
+    session = await _played(ledger, new_session)
     with pytest.raises(asyncpg.UniqueViolationError, match="one_first_row"):
         await ledger.execute(
             """
@@ -135,15 +137,17 @@ async def test_a_second_chain_for_one_wallet_is_refused(ledger: LedgerPool, seat
             UPDATE casino_wallets w SET last_transaction_id = a.id, balance = a.balance_after
             FROM appended a WHERE w.id = $1
             """,
-            table.player.wallet_id,
+            session.player.wallet_id,
         )
 
 
-async def test_the_newest_row_cannot_be_deleted(ledger: LedgerPool, seat: Seat) -> None:
-    table = await _played(ledger, seat)
+async def test_the_newest_row_cannot_be_deleted(
+    ledger: LedgerPool, new_session: NewSession
+) -> None:
+    session = await _played(ledger, new_session)
     with pytest.raises(asyncpg.ForeignKeyViolationError, match="fk_casino_wallets_newest_row"):
         await ledger.execute(
             "DELETE FROM casino_transactions t USING casino_wallets w"
             " WHERE w.id = $1 AND t.id = w.last_transaction_id",
-            table.player.wallet_id,
+            session.player.wallet_id,
         )

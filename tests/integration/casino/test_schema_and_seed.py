@@ -10,31 +10,31 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from casino import wallet
-from casino.database import LedgerPool, SessionFactory, migrate
+from casino.database import Database, LedgerPool, migrate
 from casino.tools.seed import DEMO_PLAYER_EMAIL, seed_demo_world
-from tests.integration.casino.support import Table, bet
+from tests.integration.casino.support import PlayerSession, bet
 
 pytestmark = pytest.mark.integration
 
-Seat = Callable[..., Awaitable[Table]]
+NewSession = Callable[..., Awaitable[PlayerSession]]
 
 
 async def test_migrating_an_up_to_date_database_changes_nothing(
-    casino_database_url: str, sessions: SessionFactory
+    casino_database_url: str, database: Database
 ) -> None:
     await asyncio.to_thread(migrate, casino_database_url)
-    async with sessions() as db:
+    async with database() as db:
         assert (
             await db.execute(text("SELECT version_num FROM alembic_version"))
         ).scalars().all() == ["0003"]
 
 
-async def test_seeding_twice_creates_nothing_new(sessions: SessionFactory) -> None:
-    first, second = await seed_demo_world(sessions), await seed_demo_world(sessions)
+async def test_seeding_twice_creates_nothing_new(database: Database) -> None:
+    first, second = await seed_demo_world(database), await seed_demo_world(database)
     assert second == first
     assert first.provider_code == "demo-provider"
     assert first.player.currency == "USD"
-    async with sessions() as db:
+    async with database() as db:
         players = await db.scalar(
             text("SELECT count(*) FROM casino_users WHERE email = :email"),
             {"email": DEMO_PLAYER_EMAIL},
@@ -47,28 +47,28 @@ async def test_seeding_twice_creates_nothing_new(sessions: SessionFactory) -> No
 
 
 async def test_the_database_refuses_a_negative_balance(
-    sessions: SessionFactory, seat: Seat
+    database: Database, new_session: NewSession
 ) -> None:
-    table = await seat(100)
+    session = await new_session(100)
     with pytest.raises(IntegrityError, match="balance_not_negative"):
-        async with sessions.begin() as db:
+        async with database.begin() as db:
             await db.execute(
                 text(
                     "UPDATE casino_wallets SET balance = balance - 101,"
                     " opening_balance = opening_balance - 101 WHERE id = :id"
                 ),
-                {"id": table.player.wallet_id},
+                {"id": session.player.wallet_id},
             )
 
 
 async def test_the_database_refuses_a_second_row_for_one_transaction_id(
-    ledger: LedgerPool, sessions: SessionFactory, seat: Seat
+    ledger: LedgerPool, database: Database, new_session: NewSession
 ) -> None:
-    table = await seat(100)
-    placed = bet(table, 10)
+    session = await new_session(100)
+    placed = bet(session, 10)
     await wallet.debit(ledger, placed)
     with pytest.raises(IntegrityError, match="uq_casino_transactions_provider_transaction"):
-        async with sessions.begin() as db:
+        async with database.begin() as db:
             await db.execute(
                 text(
                     "INSERT INTO casino_transactions (id, provider_id, transaction_id, type,"
@@ -105,11 +105,11 @@ async def test_the_seed_command_prints_the_same_demo_world_twice(casino_database
 
 
 async def test_create_player_makes_a_funded_wallet(
-    casino_database_url: str, sessions: SessionFactory
+    casino_database_url: str, database: Database
 ) -> None:
     made = await _casino_cli(casino_database_url, "create-player", "--balance", "4321", "--json")
     assert (made["balance"], made["currency"]) == (4321, "USD")
-    async with sessions() as db:
+    async with database() as db:
         stored = await db.scalar(
             text("SELECT balance FROM casino_wallets WHERE id = :id AND user_id = :user"),
             {"id": made["walletId"], "user": made["userId"]},

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from casino import wallet
-from casino.database import LedgerPool, SessionFactory
+from casino.database import Database, LedgerPool
 from casino.wallet.batch import Outcome
 from casino.wallet.errors import DuplicateTransactionError, InvalidSessionError
 from contracts.errors import ErrorCode
@@ -24,7 +24,7 @@ from contracts.rpc import (
 )
 from contracts.wallet import GetBalanceRequest
 from tests.integration.casino.support import (
-    Table,
+    PlayerSession,
     accepted,
     balance_of,
     bet,
@@ -36,13 +36,13 @@ from tests.integration.casino.support import (
 
 pytestmark = pytest.mark.integration
 
-Seat = Callable[..., Awaitable[Table]]
+NewSession = Callable[..., Awaitable[PlayerSession]]
 
 
-async def transactions_committing(sessions: SessionFactory, ids: list[str]) -> int:
+async def transactions_committing(database: Database, ids: list[str]) -> int:
     """How many database transactions wrote the rows of `ids` (rows written by one
     transaction share its `xmin`)."""
-    async with sessions() as db:
+    async with database() as db:
         query = text(
             "SELECT count(DISTINCT xmin::text) FROM casino_transactions"
             " WHERE transaction_id = ANY(:ids)"
@@ -51,20 +51,20 @@ async def transactions_committing(sessions: SessionFactory, ids: list[str]) -> i
 
 
 async def test_a_batch_is_decided_in_order_and_committed_once(
-    ledger: LedgerPool, sessions: SessionFactory, seat: Seat
+    ledger: LedgerPool, database: Database, new_session: NewSession
 ) -> None:
-    table, other = await seat(1_000), await seat(500)
-    placed = bet(table, 300)
-    reused = bet(table, 999, tx=placed.transaction_id)
-    win = payout(table, 50, round_id="round-2")
+    session, other = await new_session(1_000), await new_session(500)
+    placed = bet(session, 300)
+    reused = bet(session, 999, tx=placed.transaction_id)
+    win = payout(session, 50, round_id="round-2")
     commands: list[AnyWalletCommand] = [
         DebitCommand(request=placed),
         DebitCommand(request=placed),  # a retry within the batch: the same reply
         DebitCommand(request=reused),  # the same key, another payload: 409, nothing moved
         DebitCommand(request=bet(other, 600)),  # another wallet: insufficient funds
-        RollbackCommand(request=cancel(table, placed.transaction_id)),  # refunds the bet
+        RollbackCommand(request=cancel(session, placed.transaction_id)),  # refunds the bet
         CreditCommand(request=win),
-        GetBalanceCommand(request=GetBalanceRequest(session_token=table.token)),
+        GetBalanceCommand(request=GetBalanceRequest(session_token=session.token)),
         GetBalanceCommand(request=GetBalanceRequest(session_token="no-such-session")),
     ]
     outcomes = await wallet.apply(ledger, commands)
@@ -84,14 +84,14 @@ async def test_a_batch_is_decided_in_order_and_committed_once(
     assert accepted(balance)["balance"] == 1_050
     assert isinstance(unknown, InvalidSessionError)
 
-    assert await balance_of(sessions, table.player) == 1_050
-    assert await balance_of(sessions, other.player) == 500
+    assert await balance_of(database, session.player) == 1_050
+    assert await balance_of(database, other.player) == 500
     written = [placed.transaction_id, win.transaction_id]
-    assert await transactions_committing(sessions, written) == 1
+    assert await transactions_committing(database, written) == 1
 
 
 async def test_a_batch_comes_to_what_the_same_commands_one_by_one_do(
-    ledger: LedgerPool, sessions: SessionFactory, seat: Seat
+    ledger: LedgerPool, database: Database, new_session: NewSession
 ) -> None:
     """Random bets, payouts, rollbacks (of known, unknown and already rolled-back bets,
     before and after payouts) and retries over three wallets, some of them poor: the
@@ -100,27 +100,27 @@ async def test_a_batch_comes_to_what_the_same_commands_one_by_one_do(
     script = _random_script(chooser, wallets=3, length=120)
 
     async def play(one_by_one: bool) -> tuple[list[object], list[int]]:
-        tables = [await seat(balance) for balance in (1_000, 200, 50)]
+        sessions = [await new_session(balance) for balance in (1_000, 200, 50)]
         run = uuid.uuid4().hex[:8]
-        commands = [make(tables, run) for make in script]
+        commands = [make(sessions, run) for make in script]
         if one_by_one:
             outcomes = [o for c in commands for o in await wallet.apply(ledger, [c])]
         else:
             outcomes = await wallet.apply(ledger, commands)
-        balances = [await balance_of(sessions, table.player) for table in tables]
+        balances = [await balance_of(database, session.player) for session in sessions]
         ids = [c.request.transaction_id for c in commands if not isinstance(c, GetBalanceCommand)]
-        commits = await transactions_committing(sessions, ids)
+        commits = await transactions_committing(database, ids)
         assert commits > 1 if one_by_one else commits == 1
         return [_comparable(outcome, run) for outcome in outcomes], balances
 
     assert await play(one_by_one=False) == await play(one_by_one=True)
 
 
-Make = Callable[[list[Table], str], AnyWalletCommand]
+Make = Callable[[list[PlayerSession], str], AnyWalletCommand]
 
 
 def _random_script(chooser: random.Random, wallets: int, length: int) -> list[Make]:
-    """Commands as functions of the tables and a run id, so one script plays twice."""
+    """Commands as functions of the sessions and a run id, so one script plays twice."""
     script: list[Make] = []
     bets: list[tuple[int, str, str]] = []  # (wallet, bet id, round)
     for step in range(length):
@@ -149,26 +149,26 @@ def _random_script(chooser: random.Random, wallets: int, length: int) -> list[Ma
 
 
 def _debit(w: int, tx: str, amount: int, round_id: str) -> Make:
-    return lambda tables, run: DebitCommand(
-        request=bet(tables[w], amount, tx=f"{run}-{tx}", round_id=round_id)
+    return lambda sessions, run: DebitCommand(
+        request=bet(sessions[w], amount, tx=f"{run}-{tx}", round_id=round_id)
     )
 
 
 def _credit(w: int, tx: str, amount: int, round_id: str) -> Make:
-    return lambda tables, run: CreditCommand(
-        request=payout(tables[w], amount, tx=f"{run}-{tx}", round_id=round_id)
+    return lambda sessions, run: CreditCommand(
+        request=payout(sessions[w], amount, tx=f"{run}-{tx}", round_id=round_id)
     )
 
 
 def _rollback(w: int, tx: str, bet_id: str) -> Make:
-    return lambda tables, run: RollbackCommand(
-        request=cancel(tables[w], f"{run}-{bet_id}", tx=f"{run}-{tx}")
+    return lambda sessions, run: RollbackCommand(
+        request=cancel(sessions[w], f"{run}-{bet_id}", tx=f"{run}-{tx}")
     )
 
 
 def _balance(w: int) -> Make:
-    return lambda tables, run: GetBalanceCommand(
-        request=GetBalanceRequest(session_token=tables[w].token)
+    return lambda sessions, run: GetBalanceCommand(
+        request=GetBalanceRequest(session_token=sessions[w].token)
     )
 
 
@@ -181,11 +181,11 @@ def _comparable(outcome: Outcome, run: str) -> object:
 
 
 async def test_the_batch_path_is_the_single_command_path(
-    ledger: LedgerPool, sessions: SessionFactory, seat: Seat
+    ledger: LedgerPool, database: Database, new_session: NewSession
 ) -> None:
     """`wallet.debit` is a batch of one: its row is written by its own transaction."""
-    table = await seat(1_000)
+    session = await new_session(1_000)
     ids = [new_id("bet") for _ in range(3)]
     for tx in ids:
-        await wallet.debit(ledger, bet(table, 10, tx=tx))
-    assert await transactions_committing(sessions, ids) == 3
+        await wallet.debit(ledger, bet(session, 10, tx=tx))
+    assert await transactions_committing(database, ids) == 3

@@ -8,16 +8,16 @@ import aio_pika
 import pytest
 from sqlalchemy import text
 
-from casino.database import LedgerPool, SessionFactory, open_ledger_pool
+from casino.database import Database, LedgerPool, open_ledger_pool
 from casino.wallet.consumer import build_wallet_broker
 from contracts.rpc import DebitCommand, GetBalanceCommand, RpcReply
 from contracts.wallet import GetBalanceRequest
 from tests.integration.casino.rpc import WalletRpc, wallet_rpc
-from tests.integration.casino.support import Table, balance_of, bet, ledger_rows
+from tests.integration.casino.support import PlayerSession, balance_of, bet, ledger_rows
 
 pytestmark = pytest.mark.integration
 
-Seat = Callable[..., Awaitable[Table]]
+NewSession = Callable[..., Awaitable[PlayerSession]]
 PREFETCH = 16
 UNREACHABLE_DATABASE = "postgresql+asyncpg://postgres@127.0.0.1:1/casino"
 
@@ -37,21 +37,21 @@ async def running_worker(amqp_url: str, ledger: LedgerPool, queue: str) -> Async
     assert deleted.message_count == 0
 
 
-def debit_body(table: Table, amount: int, tx: str | None = None) -> bytes:
-    return DebitCommand(request=bet(table, amount, tx=tx)).model_dump_json(by_alias=True).encode()
+def debit_body(session: PlayerSession, amount: int, tx: str | None = None) -> bytes:
+    return DebitCommand(request=bet(session, amount, tx=tx)).model_dump_json(by_alias=True).encode()
 
 
-def balance_body(table: Table) -> bytes:
-    command = GetBalanceCommand(request=GetBalanceRequest(session_token=table.token))
+def balance_body(session: PlayerSession) -> bytes:
+    command = GetBalanceCommand(request=GetBalanceRequest(session_token=session.token))
     return command.model_dump_json(by_alias=True).encode()
 
 
 async def test_a_debit_is_applied_and_answered_to_reply_to(
-    amqp_url: str, ledger: LedgerPool, sessions: SessionFactory, seat: Seat, unique: str
+    amqp_url: str, ledger: LedgerPool, database: Database, new_session: NewSession, unique: str
 ) -> None:
-    table = await seat(1_000)
+    session = await new_session(1_000)
     async with running_worker(amqp_url, ledger, f"casino.wallet.it-{unique}") as rpc:
-        body = debit_body(table, 250)
+        body = debit_body(session, 250)
         first = await rpc.call(body)
         again = await rpc.call(body)
     reply = RpcReply.model_validate_json(first.body)
@@ -59,8 +59,8 @@ async def test_a_debit_is_applied_and_answered_to_reply_to(
     assert reply.result["balance"] == 750
     # A redelivered or retried command is answered from the ledger, byte for byte.
     assert again.body == first.body
-    assert await balance_of(sessions, table.player) == 750
-    assert len(await ledger_rows(sessions, str(reply.result["transactionId"]))) == 1
+    assert await balance_of(database, session.player) == 750
+    assert len(await ledger_rows(database, str(reply.result["transactionId"]))) == 1
 
 
 @pytest.mark.parametrize(
@@ -86,14 +86,14 @@ async def test_a_malformed_command_gets_an_error_reply(
 
 
 async def test_a_database_failure_is_a_retryable_reply(
-    amqp_url: str, seat: Seat, unique: str
+    amqp_url: str, new_session: NewSession, unique: str
 ) -> None:
-    table = await seat(1_000)
+    session = await new_session(1_000)
     unreachable = await open_ledger_pool(UNREACHABLE_DATABASE)
     try:
         queue = f"casino.wallet.it-{unique}"
         async with running_worker(amqp_url, unreachable, queue) as rpc:
-            reply = RpcReply.model_validate_json((await rpc.call(debit_body(table, 1))).body)
+            reply = RpcReply.model_validate_json((await rpc.call(debit_body(session, 1))).body)
     finally:
         await unreachable.close()
     assert reply.error is not None
@@ -101,27 +101,27 @@ async def test_a_database_failure_is_a_retryable_reply(
 
 
 async def test_fifty_copies_of_one_debit_through_the_worker_move_money_once(
-    amqp_url: str, ledger: LedgerPool, sessions: SessionFactory, seat: Seat, unique: str
+    amqp_url: str, ledger: LedgerPool, database: Database, new_session: NewSession, unique: str
 ) -> None:
-    table = await seat(1_000)
-    body = debit_body(table, 300)
+    session = await new_session(1_000)
+    body = debit_body(session, 300)
     async with running_worker(amqp_url, ledger, f"casino.wallet.it-{unique}") as rpc:
         replies = await asyncio.gather(*(rpc.call(body) for _ in range(50)))
     assert {reply.body for reply in replies} == {replies[0].body}
     result = RpcReply.model_validate_json(replies[0].body).result
     assert result is not None
     assert (result["balance"], result["currency"]) == (700, "USD")
-    assert await balance_of(sessions, table.player) == 700
+    assert await balance_of(database, session.player) == 700
 
 
 async def test_commands_run_concurrently_one_waiting_wallet_does_not_block_others(
-    amqp_url: str, ledger: LedgerPool, sessions: SessionFactory, seat: Seat, unique: str
+    amqp_url: str, ledger: LedgerPool, database: Database, new_session: NewSession, unique: str
 ) -> None:
     """While one wallet's row is locked, another player's command is still answered; the
     blocked command is answered once the lock is released."""
-    blocked, free = await seat(1_000), await seat(2_000)
+    blocked, free = await new_session(1_000), await new_session(2_000)
     async with running_worker(amqp_url, ledger, f"casino.wallet.it-{unique}") as rpc:
-        async with sessions.begin() as blocker:
+        async with database.begin() as blocker:
             await blocker.execute(
                 text("SELECT balance FROM casino_wallets WHERE id = :id FOR UPDATE"),
                 {"id": blocked.player.wallet_id},

@@ -1,9 +1,9 @@
-"""The round table that `casino play-round` prints."""
+"""The round report that `casino play-round` prints."""
 
 import argparse
 import uuid
 
-from casino.tools.play_round import SEED_EXAMPLE, add_arguments, render, round_request
+from casino.tools.play_round import SEED_EXAMPLE, add_arguments, render_round_report, round_request
 from contracts.lobby import RoundTransaction, SimulateRoundReply
 
 
@@ -27,7 +27,7 @@ def test_steps_given_on_the_command_line_make_the_round() -> None:
     assert body["rollbacks"] == [{"betIndex": 0}]
 
 
-def test_the_table_shows_every_step_and_the_change() -> None:
+def test_the_round_report_shows_every_step_and_the_change() -> None:
     reply = SimulateRoundReply(
         session_id=uuid.uuid4(),
         round_id="round-7",
@@ -53,7 +53,7 @@ def test_the_table_shows_every_step_and_the_change() -> None:
             ),
         ],
     )
-    lines = render(reply).splitlines()
+    lines = render_round_report(reply).splitlines()
     assert lines[0].split() == [
         "#",
         "step",

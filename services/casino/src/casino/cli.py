@@ -11,7 +11,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from casino.database import SessionFactory, make_engine, make_session_factory, migrate
+from casino.database import Database, make_database, make_engine, migrate
 from casino.settings import CasinoSettings
 from casino.tools import play_round
 from casino.tools.seed import DEMO_PROVIDER_CODE, create_player, seed_demo_world
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> None:
             )
         case "create-player":
             player = _with_database(
-                settings, lambda sessions: create_player(sessions, args.balance, args.currency)
+                settings, lambda database: create_player(database, args.balance, args.currency)
             )
             _print(
                 args.json,
@@ -120,11 +120,11 @@ def _play_round(args: argparse.Namespace, settings: CasinoSettings) -> int:
     return play_round.play(args, user_id, game_id, settings.operator_api_key)
 
 
-def _with_database(settings: CasinoSettings, use: Callable[[SessionFactory], Awaitable[T]]) -> T:
+def _with_database(settings: CasinoSettings, use: Callable[[Database], Awaitable[T]]) -> T:
     async def run() -> T:
         engine = make_engine(settings.casino_database_url, pool_size=1)
         try:
-            return await use(make_session_factory(engine))
+            return await use(make_database(engine))
         finally:
             await engine.dispose()
 

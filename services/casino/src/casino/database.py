@@ -1,4 +1,5 @@
-"""How the casino reaches its PostgreSQL database: engines, sessions and migrations.
+"""How the casino reaches its PostgreSQL database: the ORM's `Database`, the wallet's own
+`LedgerPool`, and migrations.
 
 Nothing connects at import time; callers build an engine from a URL in their lifespan
 (the worker, the CLI, a test), so any of them can point at any database.
@@ -18,7 +19,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-SessionFactory = async_sessionmaker[AsyncSession]
+Database = async_sessionmaker[AsyncSession]
+"""The casino database through the ORM: `async with database.begin() as db` is one
+transaction. (SQLAlchemy calls this a session factory; here "session" means a game
+session only.)"""
 LedgerPool: TypeAlias = asyncpg.Pool
 """The wallet's own connections: plain asyncpg, without the ORM.
 
@@ -107,7 +111,7 @@ def _json_text(value: object) -> str:
     return orjson.dumps(value).decode()
 
 
-def make_session_factory(engine: AsyncEngine) -> SessionFactory:
+def make_database(engine: AsyncEngine) -> Database:
     # Committed rows are not reloaded: every command reads what it needs afresh.
     return async_sessionmaker(engine, expire_on_commit=False)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
-from casino.database import SessionFactory
+from casino.database import Database
 from casino.models import GameSession, Wallet
 from casino.vocabulary import SessionStatus
 
@@ -31,10 +31,10 @@ class OpenedSession:
 
 
 async def open_session(
-    sessions: SessionFactory, user_id: uuid.UUID, game_id: uuid.UUID, currency: str = "USD"
+    database: Database, user_id: uuid.UUID, game_id: uuid.UUID, currency: str = "USD"
 ) -> OpenedSession:
     """An active session of `user_id` at `game_id`, paying from their `currency` wallet."""
-    async with sessions.begin() as db:
+    async with database.begin() as db:
         wallet_id = await db.scalar(
             select(Wallet.id).where(Wallet.user_id == user_id, Wallet.currency == currency)
         )
@@ -52,9 +52,9 @@ async def open_session(
         return OpenedSession(session.id, session.token, wallet_id)
 
 
-async def end_session(sessions: SessionFactory, session_id: uuid.UUID) -> None:
+async def end_session(database: Database, session_id: uuid.UUID) -> None:
     """End the session: no more bets; payouts and refunds for it are still accepted."""
-    async with sessions.begin() as db:
+    async with database.begin() as db:
         await db.execute(
             update(GameSession)
             .where(GameSession.id == session_id, GameSession.status == SessionStatus.ACTIVE)

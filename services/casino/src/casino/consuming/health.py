@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from casino.consuming import metrics
 from casino.consuming.probes import Refresh
-from casino.database import LedgerPool, SessionFactory
+from casino.database import Database, LedgerPool
 
 CHECK_TIMEOUT_SECONDS = 2.0
 Ping = Callable[[], Awaitable[object]]
@@ -25,12 +25,12 @@ def pool_ping(pool: LedgerPool) -> Ping:
     return lambda: pool.fetchval("SELECT 1")
 
 
-def orm_ping(sessions: SessionFactory) -> Ping:
+def orm_ping(database: Database) -> Ping:
     """A ping through the ORM (the lobby's)."""
 
     async def ping() -> None:
-        async with sessions() as session:
-            await session.execute(text("SELECT 1"))
+        async with database() as db:
+            await db.execute(text("SELECT 1"))
 
     return ping
 

@@ -58,7 +58,7 @@ def build_app(settings: CasinoSettings) -> AsgiFastStream:
     async def open_resources(context: ContextRepo) -> AsyncIterator[Ping]:
         async with open_lobby(settings) as lobby:
             context.set_global("lobby", lobby)
-            yield orm_ping(lobby.sessions)
+            yield orm_ping(lobby.database)
 
     return lifecycle.consumer_app(
         build_broker(settings.amqp_url, settings.lobby_queue),

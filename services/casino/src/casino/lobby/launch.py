@@ -6,8 +6,8 @@ answered, so no active session is left behind that no game will ever use.
 
 from dataclasses import dataclass
 
+from casino.lobby.queries import PlayableGame, check_launch, record_provider_session
 from casino.lobby.resources import Lobby
-from casino.lobby.tables import PlayableGame, check_launch, record_provider_session
 from casino.sessions import OpenedSession, end_session, open_session
 from contracts.lobby import LaunchGameReply, LaunchGameRequest
 from contracts.provider import ProviderLaunchRequest
@@ -24,8 +24,8 @@ async def launch(
     lobby: Lobby, request: LaunchGameRequest, correlation_id: str | None
 ) -> LaunchedGame:
     """The steps launchGame and simulateRound share."""
-    game = await check_launch(lobby.sessions, request.user_id, request.game_id, request.currency)
-    session = await open_session(lobby.sessions, request.user_id, request.game_id, request.currency)
+    game = await check_launch(lobby.database, request.user_id, request.game_id, request.currency)
+    session = await open_session(lobby.database, request.user_id, request.game_id, request.currency)
     try:
         launched = await lobby.provider.launch(
             ProviderLaunchRequest(
@@ -39,9 +39,9 @@ async def launch(
             correlation_id,
         )
     except Exception:
-        await end_session(lobby.sessions, session.session_id)
+        await end_session(lobby.database, session.session_id)
         raise
-    await record_provider_session(lobby.sessions, session.session_id, launched.provider_session_id)
+    await record_provider_session(lobby.database, session.session_id, launched.provider_session_id)
     return LaunchedGame(game, session, launched.game_url)
 
 

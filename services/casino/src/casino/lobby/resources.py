@@ -1,5 +1,5 @@
 """What every lobby command needs, built once when the lobby starts and closed when it
-stops: the database sessions and the provider's HTTP client. Nothing here is built at
+stops: the database and the provider's HTTP client. Nothing here is built at
 import time, so a test can point a lobby at any database and any provider.
 """
 
@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from casino.database import SessionFactory, make_engine, make_session_factory
+from casino.database import Database, make_database, make_engine
 from casino.lobby.provider_client import ProviderClient, provider_client
 from casino.settings import CasinoSettings
 
@@ -19,7 +19,7 @@ LOBBY_POOL_SIZE = 5
 @dataclass(frozen=True)
 class Lobby:
     casino_code: str
-    sessions: SessionFactory
+    database: Database
     provider: ProviderClient
 
 
@@ -28,6 +28,6 @@ async def open_lobby(settings: CasinoSettings) -> AsyncIterator[Lobby]:
     engine = make_engine(settings.casino_database_url, pool_size=LOBBY_POOL_SIZE)
     try:
         async with provider_client(settings.provider_url, settings.signing_secret) as provider:
-            yield Lobby(settings.casino_code, make_session_factory(engine), provider)
+            yield Lobby(settings.casino_code, make_database(engine), provider)
     finally:
         await engine.dispose()

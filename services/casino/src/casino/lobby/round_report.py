@@ -1,4 +1,5 @@
-"""How a round the provider played is reported to the tester: every step, as played.
+"""The round report: how a round the provider played is reported to the tester, every
+step as played (`casino play-round` prints it).
 
 The provider's `finalBalance` is only what it last heard; the casino database is the
 authority on money, so the caller passes the wallet's balance read after the round.
@@ -10,7 +11,7 @@ from contracts.lobby import RoundTransaction, SimulateRoundReply
 from contracts.provider import ActionResult, ProviderSimulateReply
 
 
-def round_reply(
+def round_report(
     played: ProviderSimulateReply, session_id: UUID, final_balance: int, currency: str
 ) -> SimulateRoundReply:
     return SimulateRoundReply(

@@ -6,10 +6,10 @@ is read from the casino's wallet: the casino database is the authority on money.
 """
 
 from casino.lobby.launch import launch
+from casino.lobby.queries import wallet_balance
 from casino.lobby.resources import Lobby
 from casino.lobby.round_plan import round_actions
-from casino.lobby.round_report import round_reply
-from casino.lobby.tables import wallet_balance
+from casino.lobby.round_report import round_report
 from casino.sessions import end_session
 from contracts.lobby import LaunchGameRequest, SimulateRoundReply, SimulateRoundRequest
 from contracts.provider import ProviderSimulateRequest
@@ -38,6 +38,6 @@ async def simulate_round(
             correlation_id,
         )
     finally:
-        await end_session(lobby.sessions, session.session_id)
-    balance = await wallet_balance(lobby.sessions, session.wallet_id)
-    return round_reply(played, session.session_id, balance, game.currency)
+        await end_session(lobby.database, session.session_id)
+    balance = await wallet_balance(lobby.database, session.wallet_id)
+    return round_report(played, session.session_id, balance, game.currency)

@@ -1,8 +1,9 @@
 """Play one round against a running system, through the gateway, and print it.
 
-This is the operator's and tester's view of simulateRound: each step the provider played
-(type, transactionId, amount, result, attempts, balance after) as a table, then the
-final balance and how it moved. Exits non-zero when the round could not be played.
+This is the operator's and tester's view of simulateRound, the round report: each step
+the provider played (type, transactionId, amount, result, attempts, balance after) in
+fixed-width columns, then the final balance and how it moved. Exits non-zero when the
+round could not be played.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ def money(minor_units: int | None, currency: str) -> str:
     return f"{minor_units / 100:,.2f} {currency}"
 
 
-def render(reply: SimulateRoundReply) -> str:
-    """The round as a fixed-width table, one line per step, and its outcome."""
+def render_round_report(reply: SimulateRoundReply) -> str:
+    """The round report as printed: a fixed-width line per step, then its outcome."""
     header = ("#", "step", "transactionId", "amount", "result", "attempts", "balance after")
     rows = [header]
     for index, step in enumerate(reply.transactions, start=1):
@@ -99,7 +100,7 @@ def play(args: argparse.Namespace, user_id: str, game_id: str, api_key: SecretSt
         )
         return 1
     reply = SimulateRoundReply.model_validate(response.json())
-    print(json.dumps(reply.to_wire(), indent=2) if args.json else render(reply))
+    print(json.dumps(reply.to_wire(), indent=2) if args.json else render_round_report(reply))
     return 0
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casino.database import SessionFactory
+from casino.database import Database
 from casino.models import Game, GameProvider, User, Wallet
 
 DEMO_PROVIDER_CODE = "demo-provider"
@@ -37,8 +37,8 @@ class DemoWorld:
     provider_code: str
 
 
-async def seed_demo_world(sessions: SessionFactory) -> DemoWorld:
-    async with sessions.begin() as db:
+async def seed_demo_world(database: Database) -> DemoWorld:
+    async with database.begin() as db:
         await db.execute(
             insert(GameProvider)
             .values(id=uuid.uuid4(), code=DEMO_PROVIDER_CODE, name="Demo Provider")
@@ -68,9 +68,9 @@ async def seed_demo_world(sessions: SessionFactory) -> DemoWorld:
     return DemoWorld(player, game_id, DEMO_PROVIDER_CODE)
 
 
-async def create_player(sessions: SessionFactory, balance: int, currency: str) -> FundedPlayer:
+async def create_player(database: Database, balance: int, currency: str) -> FundedPlayer:
     """A new player with one wallet holding `balance` minor units of `currency`."""
-    async with sessions.begin() as db:
+    async with database.begin() as db:
         user_id = uuid.uuid4()
         return await _funded_player(db, f"player-{user_id}@example.com", currency, balance)
 

@@ -1,4 +1,4 @@
-"""The lobby's reads and writes of the casino tables, beyond opening and ending a session
+"""The lobby's reads and writes of the casino database, beyond opening and ending a session
 (`casino.sessions` does those): whether a launch may be played, the player's wallet for
 it, the provider's session id, and the balance after a round.
 
@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casino.database import SessionFactory
+from casino.database import Database
 from casino.lobby.errors import LobbyError
 from casino.models import Game, GameProvider, GameSession, User, Wallet
 from contracts.errors import ErrorCode
@@ -29,11 +29,11 @@ class PlayableGame:
 
 
 async def check_launch(
-    sessions: SessionFactory, user_id: uuid.UUID, game_id: uuid.UUID, currency: str
+    database: Database, user_id: uuid.UUID, game_id: uuid.UUID, currency: str
 ) -> PlayableGame:
     """Refuse an unknown player, an unknown or inactive game, or a disabled provider; give
     the player a wallet in `currency` (empty) on their first game in it."""
-    async with sessions.begin() as db:
+    async with database.begin() as db:
         if await db.get(User, user_id) is None:
             raise LobbyError(ErrorCode.USER_NOT_FOUND)
         found = (
@@ -70,9 +70,9 @@ async def _wallet_of(db: AsyncSession, user_id: uuid.UUID, currency: str) -> Wal
 
 
 async def record_provider_session(
-    sessions: SessionFactory, session_id: uuid.UUID, provider_session_id: str
+    database: Database, session_id: uuid.UUID, provider_session_id: str
 ) -> None:
-    async with sessions.begin() as db:
+    async with database.begin() as db:
         await db.execute(
             update(GameSession)
             .where(GameSession.id == session_id)
@@ -80,6 +80,6 @@ async def record_provider_session(
         )
 
 
-async def wallet_balance(sessions: SessionFactory, wallet_id: uuid.UUID) -> int:
-    async with sessions.begin() as db:
+async def wallet_balance(database: Database, wallet_id: uuid.UUID) -> int:
+    async with database.begin() as db:
         return (await db.execute(select(Wallet.balance).where(Wallet.id == wallet_id))).scalar_one()
