@@ -3,7 +3,7 @@
 with open sessions, made through the service's own seed and session helpers."""
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
@@ -17,7 +17,7 @@ from casino.database import (
 )
 from casino.sessions import open_session
 from casino.tools.seed import create_player, seed_demo_world
-from tests.integration.casino.support import PlayerSession
+from tests.integration.casino.support import NewSession, PlayerSession
 
 pytestmark = pytest.mark.integration
 
@@ -47,7 +47,7 @@ async def game_id(database: Database) -> uuid.UUID:
 
 
 @pytest.fixture
-def new_session(database: Database, game_id: uuid.UUID) -> Callable[..., Awaitable[PlayerSession]]:
+def new_session(database: Database, game_id: uuid.UUID) -> NewSession:
     """Make a new player with `balance` and open a session for them at the demo game."""
 
     async def make(balance: int = 1_000, currency: str = "USD") -> PlayerSession:

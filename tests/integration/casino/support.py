@@ -2,6 +2,7 @@
 database holds (read with plain SQL, not through the code under test)."""
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -25,6 +26,10 @@ class PlayerSession:
     @property
     def token(self) -> str:
         return self.opened.token
+
+
+NewSession = Callable[..., Awaitable[PlayerSession]]
+"""The `new_session` fixture: `await new_session(balance=1_000, currency="USD")`."""
 
 
 def new_id(kind: str) -> str:

@@ -2,18 +2,15 @@
 0003): every write that would break it is refused, whoever makes it. The writes here are
 plain SQL, as a buggy worker or a person at a psql prompt would make them."""
 
-from collections.abc import Awaitable, Callable
-
 import asyncpg
 import pytest
 
 from casino import wallet
 from casino.database import LedgerPool
-from tests.integration.casino.support import PlayerSession, bet, cancel, payout
+from tests.integration.casino.support import NewSession, PlayerSession, bet, cancel, payout
 
 pytestmark = pytest.mark.integration
 
-NewSession = Callable[..., Awaitable[PlayerSession]]
 
 _COPY_OF_NEWEST_ROW = """
     INSERT INTO casino_transactions (id, provider_id, transaction_id, type, outcome,

@@ -3,7 +3,6 @@
 import asyncio
 import json
 import os
-from collections.abc import Awaitable, Callable
 
 import pytest
 from sqlalchemy import text
@@ -12,11 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from casino import wallet
 from casino.database import Database, LedgerPool, migrate
 from casino.tools.seed import DEMO_PLAYER_EMAIL, seed_demo_world
-from tests.integration.casino.support import PlayerSession, bet
+from tests.integration.casino.support import NewSession, bet
 
 pytestmark = pytest.mark.integration
-
-NewSession = Callable[..., Awaitable[PlayerSession]]
 
 
 async def test_migrating_an_up_to_date_database_changes_nothing(

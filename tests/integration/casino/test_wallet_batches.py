@@ -4,7 +4,7 @@ committed once; what it comes to is exactly what the same commands one at a time
 import json
 import random
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import text
@@ -24,6 +24,7 @@ from contracts.rpc import (
 )
 from contracts.wallet import GetBalanceRequest
 from tests.integration.casino.support import (
+    NewSession,
     PlayerSession,
     accepted,
     balance_of,
@@ -35,8 +36,6 @@ from tests.integration.casino.support import (
 )
 
 pytestmark = pytest.mark.integration
-
-NewSession = Callable[..., Awaitable[PlayerSession]]
 
 
 async def transactions_committing(database: Database, ids: list[str]) -> int:

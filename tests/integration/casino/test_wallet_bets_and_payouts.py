@@ -1,7 +1,6 @@
 """Bets and payouts against the real casino database: money, idempotency, database."""
 
 import uuid
-from collections.abc import Awaitable, Callable
 
 import pytest
 from sqlalchemy import text
@@ -17,6 +16,7 @@ from casino.wallet.errors import (
 from contracts.errors import ErrorCode
 from contracts.wallet import GetBalanceRequest
 from tests.integration.casino.support import (
+    NewSession,
     PlayerSession,
     accepted,
     balance_in,
@@ -29,8 +29,6 @@ from tests.integration.casino.support import (
 )
 
 pytestmark = pytest.mark.integration
-
-NewSession = Callable[..., Awaitable[PlayerSession]]
 
 
 async def test_get_balance_states_balance_and_currency(

@@ -1,7 +1,6 @@
 """The wallet under real concurrency: many commands at once over separate connections."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
 
 import pytest
 
@@ -9,7 +8,7 @@ from casino import wallet
 from casino.database import Database, LedgerPool
 from contracts.errors import ErrorCode
 from tests.integration.casino.support import (
-    PlayerSession,
+    NewSession,
     accepted,
     balance_of,
     bet,
@@ -19,8 +18,6 @@ from tests.integration.casino.support import (
 )
 
 pytestmark = pytest.mark.integration
-
-NewSession = Callable[..., Awaitable[PlayerSession]]
 
 
 async def test_fifty_copies_of_one_bet_move_money_once_and_agree(

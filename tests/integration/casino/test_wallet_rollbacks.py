@@ -1,7 +1,5 @@
 """SPEC's rollback rules 1-7 against the real casino database."""
 
-from collections.abc import Awaitable, Callable
-
 import pytest
 
 from casino import wallet
@@ -10,7 +8,7 @@ from casino.sessions import end_session
 from casino.wallet.errors import TransactionNotFoundError
 from contracts.errors import ErrorCode
 from tests.integration.casino.support import (
-    PlayerSession,
+    NewSession,
     accepted,
     balance_in,
     balance_of,
@@ -23,8 +21,6 @@ from tests.integration.casino.support import (
 )
 
 pytestmark = pytest.mark.integration
-
-NewSession = Callable[..., Awaitable[PlayerSession]]
 
 
 async def test_rule_1_a_payout_cannot_be_rolled_back(

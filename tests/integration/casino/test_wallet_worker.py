@@ -1,7 +1,7 @@
 """The wallet worker over a real RabbitMQ: commands in, one reply each to `reply_to`."""
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import aio_pika
@@ -13,11 +13,10 @@ from casino.wallet.consumer import build_wallet_broker
 from contracts.rpc import DebitCommand, GetBalanceCommand, RpcReply
 from contracts.wallet import GetBalanceRequest
 from tests.integration.casino.rpc import WalletRpc, wallet_rpc
-from tests.integration.casino.support import PlayerSession, balance_of, bet, ledger_rows
+from tests.integration.casino.support import NewSession, PlayerSession, balance_of, bet, ledger_rows
 
 pytestmark = pytest.mark.integration
 
-NewSession = Callable[..., Awaitable[PlayerSession]]
 PREFETCH = 16
 UNREACHABLE_DATABASE = "postgresql+asyncpg://postgres@127.0.0.1:1/casino"
 
