@@ -26,7 +26,8 @@ PROVIDER_SECRET = "lobby-test-provider-secret"
 
 @asynccontextmanager
 async def running_lobby(settings: CasinoSettings) -> AsyncIterator[None]:
-    """The lobby app as `run` starts it (lifespan, then broker), minus the signal handling."""
+    """The lobby app as `run` starts it (lifespan, then broker), minus uvicorn: no probes
+    port, no signal handling."""
     app = build_app(settings)
     async with app.lifespan_context(), app:
         yield
