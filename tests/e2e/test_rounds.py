@@ -25,7 +25,9 @@ EXAMPLE_ROUND = {
 }
 
 
-async def simulate(http: httpx.AsyncClient, player: Player, game_id: object, **round: object):
+async def simulate(
+    http: httpx.AsyncClient, player: Player, game_id: object, **round: object
+) -> httpx.Response:
     body = {"userId": str(player.user_id), "gameId": str(game_id), **round}
     return await http.post("/casino/simulateRound", json=body, headers=OPERATOR)
 

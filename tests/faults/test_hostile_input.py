@@ -15,6 +15,7 @@ import hypothesis
 import pytest
 import schemathesis
 from hypothesis import HealthCheck
+from schemathesis.core.result import Err
 
 from contracts.signing import (
     CASINO_SIGNATURE_HEADER,
@@ -74,6 +75,7 @@ def fuzz(base_url: str, document: dict[str, Any] | None, signing: str) -> list[s
     errors: list[str] = []
     with httpx.Client(base_url=base_url, timeout=30) as http:
         for result in schema.get_all_operations():
+            assert not isinstance(result, Err), result
             operation = result.ok()
 
             @hypothesis.settings(

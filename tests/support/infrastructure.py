@@ -49,7 +49,7 @@ def answers(url: str, timeout: float = 1.0) -> bool:
 
 def docker_available() -> bool:
     try:
-        import docker  # type: ignore[import-untyped]
+        import docker  # type: ignore[import-untyped,unused-ignore]  # typed or not, by version
 
         docker.from_env().ping()
     except Exception:

@@ -83,12 +83,13 @@ class ServiceProcess:
 
 
 async def wait_until(
-    ready: Callable[[], Awaitable[bool]],
+    ready: Callable[[], Awaitable[object]],
     what: str,
     within: float = 30,
     process: ServiceProcess | None = None,
 ) -> None:
-    """Poll `ready` until it says yes; fail with the process's log when it never does."""
+    """Poll `ready` until it answers something truthy (yes, a count above 0); fail with
+    the process's log when it never does."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if process is not None and not process.running:

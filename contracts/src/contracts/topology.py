@@ -12,7 +12,7 @@ differ (PRECONDITION_FAILED) and closes the channel.
 - A command queue dead-letters to the durable direct exchange `casino.dead-letter` with
   routing key `<queue>.dead`, bound to the durable queue `<queue>.dead`. Two kinds of
   message end there, told apart by their `x-death` header: `rejected` (a poison message
-  that failed again after redelivery; see `casino.dead_letter`) and `expired` (a command
+  that failed again after redelivery; see `casino.consuming.dead_letter`) and `expired` (a command
   that waited out its caller's timeout unconsumed). They are kept for an operator for
   `DEAD_LETTER_RETENTION_MS`, and are never replayed automatically: the caller has long
   had its 503 and retries with the same transactionId.

@@ -4,6 +4,7 @@ ever, and a command nobody consumed before its expiry lands there too."""
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import cast
 
 import aio_pika
 import pytest
@@ -64,8 +65,8 @@ async def test_a_command_failing_again_after_redelivery_is_dead_lettered(
     assert dead is not None
     assert dead.body == b"poison"
     assert dead.correlation_id == "poison-1"
-    [death] = dead.headers["x-death"]  # type: ignore[misc]
-    assert death["reason"] == "rejected"  # type: ignore[index]
+    [death] = cast(list[dict[str, object]], dead.headers["x-death"])
+    assert death["reason"] == "rejected"
 
 
 async def test_an_expired_command_is_kept_as_a_dead_letter(amqp_url: str, queue: str) -> None:
@@ -79,4 +80,5 @@ async def test_an_expired_command_is_kept_as_a_dead_letter(amqp_url: str, queue:
 
     assert dead is not None
     assert dead.body == b"late"
-    assert dead.headers["x-death"][0]["reason"] == "expired"  # type: ignore[index]
+    [death] = cast(list[dict[str, object]], dead.headers["x-death"])
+    assert death["reason"] == "expired"

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 
 import aio_pika
 import pytest
+from pydantic import SecretStr
 
 from contracts import topology
 from tests.integration.lobby.conftest import LobbyRig, delete_queue, running_lobby
@@ -28,7 +29,7 @@ async def other_lobby(lobby: LobbyRig, unique: str, **changes: object) -> AsyncI
         async with running_lobby(settings):
             yield queue
     finally:
-        await delete_queue(settings.amqp_url, queue)
+        await delete_queue(settings.amqp_url.get_secret_value(), queue)
 
 
 def _round(player_id: object, game_id: object) -> dict[str, object]:
@@ -65,7 +66,9 @@ async def test_a_provider_refusing_our_signature_is_reported_and_ends_the_sessio
     player = await lobby.world.player(balance=1_000)
     game_id = await lobby.world.game()
 
-    async with other_lobby(lobby, unique, provider_secret=("not-the-provider-secret",)) as queue:
+    async with other_lobby(
+        lobby, unique, provider_secret=(SecretStr("not-the-provider-secret"),)
+    ) as queue:
         reply = await lobby.caller.call(queue, "launchGame", _round(player.user_id, game_id))
 
     assert reply["error"]["code"] == "PROVIDER_UNAVAILABLE"
@@ -78,7 +81,7 @@ async def test_an_unavailable_database_is_a_retryable_reply(
 ) -> None:
     missing = infra.database_url(postgres_admin_url, f"no_such_db_{uuid.uuid4().hex[:8]}")
 
-    async with other_lobby(lobby, unique, casino_database_url=missing) as queue:
+    async with other_lobby(lobby, unique, casino_database_url=SecretStr(missing)) as queue:
         reply = await lobby.caller.call(queue, "launchGame", _round(uuid.uuid4(), uuid.uuid4()))
 
     assert reply["error"]["code"] == "WALLET_UNAVAILABLE"

@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = CasinoSettings()
     match args.command:
         case "migrate":
-            migrate(settings.casino_database_url)
+            migrate(settings.casino_database_url.get_secret_value())
             print("casino database is at the newest schema")
         case "seed":
             world = _with_database(settings, seed_demo_world)
@@ -102,7 +102,7 @@ def _check_ledger(args: argparse.Namespace, settings: CasinoSettings) -> int:
 
     report = asyncio.run(
         audit(
-            settings.casino_database_url,
+            settings.casino_database_url.get_secret_value(),
             args.provider_database_url,
             provider_code=args.provider_code,
         )
@@ -122,7 +122,7 @@ def _play_round(args: argparse.Namespace, settings: CasinoSettings) -> int:
 
 def _with_database(settings: CasinoSettings, use: Callable[[Database], Awaitable[T]]) -> T:
     async def run() -> T:
-        engine = make_engine(settings.casino_database_url, pool_size=1)
+        engine = make_engine(settings.casino_database_url.get_secret_value(), pool_size=1)
         try:
             return await use(make_database(engine))
         finally:

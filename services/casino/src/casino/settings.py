@@ -22,8 +22,11 @@ class CasinoSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
 
     environment: str = DEVELOPMENT
-    casino_database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/casino"
-    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    # URLs may carry a password: SecretStr, like the secrets.
+    casino_database_url: SecretStr = SecretStr(
+        "postgresql+asyncpg://postgres@127.0.0.1:5432/casino"
+    )
+    amqp_url: SecretStr = SecretStr("amqp://guest:guest@127.0.0.1:5672/")
     provider_url: str = "http://127.0.0.1:8002"
     casino_code: str = "demo-casino"
     # The queues are settings so that test runs (and staging stacks) can share a broker.
@@ -36,8 +39,8 @@ class CasinoSettings(BaseSettings):
     # one in flight holds a database connection, so the pool is sized from it.
     wallet_prefetch: Annotated[int, Field(ge=1, le=1000)] = 20
     database_pool_size: Annotated[int, Field(ge=1, le=500)] = 20
-    # /health, /ready and /metrics of the consumers (`casino.probes`). Two ports, so a
-    # worker and a lobby can share a host; 127.0.0.1 unless told (a container: 0.0.0.0).
+    # /health, /ready and /metrics of the consumers (`casino.consuming.probes`). Two ports,
+    # so a worker and a lobby can share a host; 127.0.0.1 unless told (a container: 0.0.0.0).
     probes_host: str = "127.0.0.1"
     wallet_probes_port: Annotated[int, Field(ge=1, le=65535)] = 8010
     lobby_probes_port: Annotated[int, Field(ge=1, le=65535)] = 8011

@@ -61,7 +61,7 @@ def build_app(settings: CasinoSettings) -> AsgiFastStream:
             yield orm_ping(lobby.database)
 
     return lifecycle.consumer_app(
-        build_broker(settings.amqp_url, settings.lobby_queue),
+        build_broker(settings.amqp_url.get_secret_value(), settings.lobby_queue),
         name="lobby",
         queue=settings.lobby_queue,
         resources=open_resources,

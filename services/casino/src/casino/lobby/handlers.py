@@ -23,7 +23,6 @@ from casino.lobby.simulate import simulate_round
 from contracts.errors import ErrorBody, ErrorCode
 from contracts.lobby import LaunchGameReply, SimulateRoundReply
 from contracts.logs import CORRELATION_HEADER
-from contracts.money import INVALID_AMOUNT_ERROR
 from contracts.rpc import LaunchGameCommand, LobbyCommand, RpcReply, SimulateRoundCommand
 
 log = logging.getLogger(__name__)
@@ -49,7 +48,7 @@ async def answer(
         command = _COMMAND.validate_json(body)
     except ValidationError as error:
         log.warning("invalid lobby command", extra={"correlation_id": correlation_id})
-        return RpcReply(error=_invalid(error))
+        return RpcReply(error=ErrorBody.of_invalid(error.errors(include_input=False)))
     logged = {"correlation_id": correlation_id, "command": command.command}
     try:
         reply = RpcReply(
@@ -91,15 +90,3 @@ async def _play(
             "before simulating again",
         )
     return await simulate_round(lobby, command.request, correlation_id)
-
-
-def _invalid(error: ValidationError) -> ErrorBody:
-    """The first problem, naming its field, as the gateway would have answered it."""
-    first = error.errors()[0]
-    field = ".".join(str(part) for part in first["loc"])
-    code = (
-        ErrorCode.INVALID_AMOUNT
-        if first["type"] == INVALID_AMOUNT_ERROR
-        else ErrorCode.INVALID_REQUEST
-    )
-    return ErrorBody.of(code, f"{field}: {first['msg']}" if field else first["msg"])

@@ -25,7 +25,7 @@ class Lobby:
 
 @asynccontextmanager
 async def open_lobby(settings: CasinoSettings) -> AsyncIterator[Lobby]:
-    engine = make_engine(settings.casino_database_url, pool_size=LOBBY_POOL_SIZE)
+    engine = make_engine(settings.casino_database_url.get_secret_value(), pool_size=LOBBY_POOL_SIZE)
     try:
         async with provider_client(settings.provider_url, settings.signing_secret) as provider:
             yield Lobby(settings.casino_code, make_database(engine), provider)

@@ -92,9 +92,14 @@ async def _finish_even_if_cancelled(work: Coroutine[Any, Any, T]) -> T:
 def build_wallet_app(settings: CasinoSettings) -> AsgiFastStream:
     """The wallet worker on `settings.wallet_queue`. Call it on the loop that will run it:
     its pool is made here (without connecting) and opened in the app's lifespan."""
-    pool = ledger_pool(settings.casino_database_url, size=settings.database_pool_size)
+    pool = ledger_pool(
+        settings.casino_database_url.get_secret_value(), size=settings.database_pool_size
+    )
     broker = build_wallet_broker(
-        settings.amqp_url, pool, queue=settings.wallet_queue, prefetch=settings.wallet_prefetch
+        settings.amqp_url.get_secret_value(),
+        pool,
+        queue=settings.wallet_queue,
+        prefetch=settings.wallet_prefetch,
     )
 
     @asynccontextmanager

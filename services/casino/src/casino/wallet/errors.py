@@ -28,12 +28,6 @@ class InvalidCommandError(WalletError):
     code = ErrorCode.INVALID_REQUEST
 
 
-class InvalidAmountError(WalletError):
-    """Raised when an amount is not whole minor units within the allowed range."""
-
-    code = ErrorCode.INVALID_AMOUNT
-
-
 class InvalidSessionError(WalletError):
     """Raised when the session token is unknown, or a bet names an ended session."""
 

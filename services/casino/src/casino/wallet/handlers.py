@@ -23,13 +23,11 @@ from casino.consuming import metrics
 from casino.database import LedgerPool
 from casino.wallet import batch
 from casino.wallet.errors import (
-    InvalidAmountError,
     InvalidCommandError,
     WalletError,
     WalletUnavailableError,
 )
 from contracts.errors import ErrorBody
-from contracts.money import INVALID_AMOUNT_ERROR
 from contracts.rpc import AnyWalletCommand, RpcReply, WalletBatchReply, WalletCommand
 
 log = logging.getLogger(__name__)
@@ -55,7 +53,7 @@ async def answer(pool: LedgerPool, body: bytes, correlation_id: str | None) -> R
     try:
         item.command = _COMMAND.validate_json(body)
     except ValidationError as error:
-        item.reply = RpcReply(error=_invalid(error))
+        item.reply = RpcReply(error=ErrorBody.of_invalid(error.errors(include_input=False)))
     [reply] = await _decide_items(pool, [item], started)
     return reply
 
@@ -78,7 +76,7 @@ def _parse(raw: dict[str, Any]) -> _Item:
     try:
         item.command = _COMMAND.validate_python(raw.get("command"))
     except ValidationError as error:
-        item.reply = RpcReply(error=_invalid(error))
+        item.reply = RpcReply(error=ErrorBody.of_invalid(error.errors(include_input=False)))
     return item
 
 
@@ -138,11 +136,3 @@ def _account(items: list[_Item], seconds: float) -> list[RpcReply]:
         for _ in range(count):
             duration.observe(seconds)
     return replies
-
-
-def _invalid(error: ValidationError) -> ErrorBody:
-    """INVALID_AMOUNT for a bad amount, INVALID_REQUEST naming the field otherwise."""
-    first = error.errors()[0]
-    field = ".".join(str(part) for part in first["loc"]) or "body"
-    kind = InvalidAmountError if first["type"] == INVALID_AMOUNT_ERROR else InvalidCommandError
-    return kind(f"{field}: {first['msg']}").body()
