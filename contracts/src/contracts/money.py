@@ -40,3 +40,23 @@ Amount = Annotated[int, _minor_units(0)]
 
 BetAmount = Annotated[int, _minor_units(1)]
 """At least one minor unit: a debit of nothing is not a bet."""
+
+MAX_BALANCE = 10**18
+"""The most a wallet may hold, in minor units: a balance is a different quantity from an
+amount, with its own bound. It leaves room below PostgreSQL's bigint (about 9.2 × 10^18)
+for one more amount, so no arithmetic on a balance can overflow the ledger's columns; a
+credit or refund that would pass it is refused (BALANCE_LIMIT_EXCEEDED)."""
+
+
+def _balance(value: Any) -> int:
+    if type(value) is not int or not 0 <= value <= MAX_BALANCE:
+        raise PydanticCustomError(
+            "invalid_balance",
+            "balance must be a whole number of minor units between 0 and {maximum}",
+            {"maximum": MAX_BALANCE},
+        )
+    return value
+
+
+Balance = Annotated[int, BeforeValidator(_balance)]
+"""A wallet's balance on the wire: whole minor units from 0 to MAX_BALANCE."""
