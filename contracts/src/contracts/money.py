@@ -43,7 +43,7 @@ BetAmount = Annotated[int, _minor_units(1)]
 
 MAX_BALANCE = 10**18
 """The most a wallet may hold, in minor units: a balance is a different quantity from an
-amount, with its own bound. It leaves room below PostgreSQL's bigint (about 9.2 × 10^18)
+amount, with its own bound. It leaves room below PostgreSQL's bigint (about 9.2 * 10^18)
 for one more amount, so no arithmetic on a balance can overflow the ledger's columns; a
 credit or refund that would pass it is refused (BALANCE_LIMIT_EXCEEDED)."""
 
