@@ -1,4 +1,5 @@
-"""Acceptance 4: SPEC's rollback rules 1-7, checked on the ledger and the balance."""
+"""Acceptance 4: the rollback rules 1-7 of docs/PROTOCOL.md, checked on the ledger and
+the balance."""
 
 import asyncio
 

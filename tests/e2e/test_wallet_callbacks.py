@@ -1,5 +1,5 @@
-"""Acceptance 1: debit, credit, getBalance and rollback through the gateway behave as SPEC
-says, with the seed's reply shapes, and the database balances match the replies."""
+"""Acceptance 1: debit, credit, getBalance and rollback through the gateway behave as
+docs/PROTOCOL.md says, with the seed's reply shapes, and the database balances match the replies."""
 
 import pytest
 

@@ -1,6 +1,6 @@
 """Duplicate storms: every money call of a workload sent several times at once, then
 once more later as a provider's retry. Each call must move money once, and every copy
-must get the same reply (SPEC "Idempotency").
+must get the same reply (docs/PROTOCOL.md, "Idempotency").
 
 The calls are signed as the provider signs them and go through the gateway; they play
 under a provider of their own, so the reconciliation of the fault suite's provider stays

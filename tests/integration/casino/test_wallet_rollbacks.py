@@ -1,4 +1,4 @@
-"""SPEC's rollback rules 1-7 against the real casino database."""
+"""The rollback rules 1-7 of docs/PROTOCOL.md against the real casino database."""
 
 import pytest
 
@@ -140,7 +140,8 @@ async def test_rule_6_another_players_bet_cannot_be_rolled_back(
 async def test_seed_example_round_ends_up_by_1500(
     ledger: LedgerPool, database: Database, new_session: NewSession
 ) -> None:
-    """SPEC: bets 1000 and 500, rollback bet 1, win 2500 on bet 0: the balance is up 1500."""
+    """The example round of docs/PROTOCOL.md: bets 1000 and 500, rollback bet 1, win 2500
+    on bet 0: the balance is up 1500."""
     session = await new_session(10_000)
     round_id = new_id("round")
     first, second = bet(session, 1_000, round_id=round_id), bet(session, 500, round_id=round_id)

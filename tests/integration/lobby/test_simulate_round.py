@@ -1,4 +1,4 @@
-"""simulateRound over RabbitMQ: the actions the provider is asked to play, in the SPEC's
+"""simulateRound over RabbitMQ: the actions the provider is asked to play, in the protocol's
 order, and how its results and the casino's balance become the reply."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from tests.integration.lobby.fake_provider import PROVIDER_FINAL_BALANCE
 
 pytestmark = pytest.mark.integration
 
-# The seed README's example: bets 1000 and 500, a win of 2500 on bet 0, bet 1 rolled back.
+# The protocol's example round (docs/PROTOCOL.md): bets 1000 and 500, a win of 2500 on
+# bet 0, bet 1 rolled back.
 README_ROUND = {
     "bets": [{"amount": 1000}, {"amount": 500}],
     "wins": [{"amount": 2500, "relatedBetIndex": 0}],

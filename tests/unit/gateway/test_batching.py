@@ -1,6 +1,9 @@
 """The wallet batcher's scheduling, against a fake publisher that holds each message until
 the test answers it: what goes alone, what waits, what shares a message, who gets which
-reply, and what every caller gets when a message fails."""
+reply, and what every caller gets when a message fails.
+
+One module over the usual size on purpose: every test shares the held-message fake
+publisher defined here, and the scheduling cases read best side by side."""
 
 from __future__ import annotations
 

@@ -27,8 +27,8 @@ LedgerPool: TypeAlias = asyncpg.Pool
 """The wallet's own connections: plain asyncpg, without the ORM.
 
 A batch of wallet commands is a handful of set-based statements, and on this path
-SQLAlchemy's execution machinery cost about 1.3 ms of CPU per transaction of six
-statements, against 0.2 ms for asyncpg itself (docs/PERFORMANCE.md). Everything else
+SQLAlchemy's execution machinery cost several times the CPU of asyncpg itself
+(docs/PERFORMANCE.md has the figures). Everything else
 (the lobby, seeding, the audit, migrations) keeps the ORM.
 """
 
@@ -79,9 +79,9 @@ def ledger_pool(database_url: str, *, size: int = 5) -> LedgerPool:
         server_settings={
             "idle_in_transaction_session_timeout": str(IDLE_IN_TRANSACTION_TIMEOUT_MS),
             # The ledger grows from empty. A generic plan of a prepared statement, fixed
-            # while the table was small, kept seq-scanning it as it grew: under the
-            # benchmark the batch read went from a millisecond to most of a second. A plan
-            # per execution costs a fraction of a millisecond per batch.
+            # while the table was small, kept seq-scanning it as it grew, and the batch
+            # read slowed with the ledger's size. A plan per execution costs far less
+            # (docs/PERFORMANCE.md has both figures).
             "plan_cache_mode": "force_custom_plan",
         },
     )

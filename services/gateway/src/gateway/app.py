@@ -40,8 +40,8 @@ DESCRIPTION = (
 
 # The gateway's metrics are Prometheus (`gateway.metrics`); it configures no OpenTelemetry
 # provider. Left on, FastAPI asks OpenTelemetry for its providers on every request (an
-# environment lookup each), about a tenth of the gateway's CPU under load, to learn that
-# none is configured.
+# environment lookup each), a measurable share of the gateway's CPU under load
+# (docs/PERFORMANCE.md), to learn that none is configured.
 NO_OPENTELEMETRY: TelemetryConfig = {
     "tracing": False,
     "metrics": False,

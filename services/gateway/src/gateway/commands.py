@@ -5,8 +5,8 @@ with the catalogue's status for its code (`errors.CasinoRefusedError`), body unc
 Each command's round trip is measured (`gateway.metrics`) and logged, "casino command
 answered", with the request's correlation id (which the worker logs too). A refusal or
 failure is logged at INFO; a success at INFO only with `log_success` (LOG_EVERY_COMMAND,
-on in development), else at DEBUG: under load that JSON line cost nearly as much CPU as
-the rest of a wallet callback's own work, and the worker logs each command anyway.
+on in development), else at DEBUG: under load that JSON line was a large share of a
+wallet callback's CPU (docs/PERFORMANCE.md), and the worker logs each command anyway.
 """
 
 import logging
@@ -64,5 +64,5 @@ async def send_command(
             )
     if reply.error is not None:
         raise CasinoRefusedError(body=reply.error)
-    # The same bytes as JSONResponse (compact, UTF-8), in a third of its time.
+    # The same bytes as JSONResponse (compact, UTF-8), in less time (docs/PERFORMANCE.md).
     return Response(orjson.dumps(reply.result), media_type="application/json")

@@ -10,15 +10,15 @@ a dump of the settings shows `**********`, and a refusal never echoes its input.
 once (`gateway.callbacks.batching`): a wallet command that finds one free is sent at once,
 alone; one that does not waits and goes with the others that queued up meanwhile, in
 one message, when a reply frees a slot. Lower means bigger batches and fewer messages
-under load; 1 is TigerBeetle's one request in flight, and the default: back to back on
-this machine it gave the lowest latency and CPU at every rate (docs/PERFORMANCE.md). A
+under load; 1 is TigerBeetle's one request in flight, and the default: measured back to
+back it gave lower latency and CPU at most rates (the figures are in docs/PERFORMANCE.md). A
 higher figure lets other wallets' commands pass a batch that waits on a wallet's row lock,
 and lets one gateway keep several workers busy.
 
 `LOG_EVERY_COMMAND` (default: on in development, off in production) logs each command
 answered with success at INFO; off, those go at DEBUG and only refusals and failures are
-logged at INFO (`gateway.commands`): a JSON line per bet cost nearly as much CPU as the
-rest of a wallet callback's own work.
+logged at INFO (`gateway.commands`): a JSON line per bet was a large share of a wallet
+callback's CPU (docs/PERFORMANCE.md).
 """
 
 from typing import Annotated, Any

@@ -1,15 +1,16 @@
 """The casino's ledger held against the provider's record of its calls, round by round.
 
-An operator's audit tool, not part of either service: SPEC says no service reads the
-other's tables, so this runs apart from both, given both database URLs, read-only. The
-provider records every money call before sending it (`provider_bets`), with the
-casino's final answer once it has one; the casino's ledger is the authority on money.
+An operator's audit tool, not part of either service: the protocol (docs/PROTOCOL.md)
+says no service reads the other's tables, so this runs apart from both, given both
+database URLs, read-only. The provider records every money call before sending it
+(`provider_bets`), with the casino's final answer once it has one; the casino's ledger
+is the authority on money.
 They agree when, for each provider round:
 
 - `round_not_final` / `call_not_final`: the round is closed and no call is still pending;
 - `missing_in_casino`: every call the provider heard decided has its casino row (a
   refusal that is not a decision, such as INVALID_SESSION, is not recorded by the
-  casino, SPEC "Idempotency", and must have no row: it moved nothing);
+  casino, docs/PROTOCOL.md "Idempotency", and must have no row: it moved nothing);
 - `decision_differs`: with the same type, outcome, error code and (bets and payouts)
   amount;
 - `unknown_call_applied`: a call whose outcome the provider never heard left no money
@@ -32,7 +33,7 @@ from casino.audit.readonly import read_only_engine
 from contracts.errors import ErrorCode
 
 Record = Row[Any]
-# The business rejections SPEC calls decisions: the casino records them.
+# The business rejections the protocol calls decisions: the casino records them.
 RECORDED_REJECTIONS = {
     ErrorCode.INSUFFICIENT_FUNDS,
     ErrorCode.ROLLBACK_NOT_ALLOWED,

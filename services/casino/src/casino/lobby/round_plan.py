@@ -1,9 +1,9 @@
 """The order a simulated round is played in: one balance check, the bets, the rollbacks,
 then the wins.
 
-A game cancels bets before it settles (SPEC), and /provider/simulate plays the actions in
-the order given. Indexes are checked here, before anything is played, so a request naming
-a bet that does not exist moves no money.
+A game cancels bets before it settles (docs/PROTOCOL.md), and /provider/simulate plays
+the actions in the order given. Indexes are checked here, before anything is played, so
+a request naming a bet that does not exist moves no money.
 """
 
 from casino.lobby.errors import LobbyError

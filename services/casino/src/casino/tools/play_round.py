@@ -18,7 +18,9 @@ from pydantic import SecretStr
 
 from contracts.lobby import SimulateRoundReply
 
-SEED_EXAMPLE = {  # the seed README's round: bets 1000 and 500, win 2500 on bet 0, rollback bet 1
+# The protocol's example round (docs/PROTOCOL.md): bets 1000 and 500, a win of 2500 on
+# bet 0, bet 1 rolled back.
+SEED_EXAMPLE = {
     "bets": [{"amount": 1000}, {"amount": 500}],
     "wins": [{"amount": 2500, "relatedBetIndex": 0}],
     "rollbacks": [{"betIndex": 1}],

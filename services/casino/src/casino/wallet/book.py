@@ -40,7 +40,7 @@ class SessionWallet:
 
 @dataclass(frozen=True)
 class RequestIdentity:
-    """The fields of a money-moving request that make up its identity (SPEC: type,
+    """The fields of a money-moving request that make up its identity (docs/PROTOCOL.md: type,
     session, amount, round, original); description and reason do not count."""
 
     type: TransactionType

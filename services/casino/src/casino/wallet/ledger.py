@@ -29,11 +29,19 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypeAlias
 
 import asyncpg
-from asyncpg import Connection, Record
+from asyncpg import Connection
 
 from casino.models import IDEMPOTENCY_KEY, ONE_REFUND_PER_BET
-from casino.vocabulary import Outcome, SessionStatus, TransactionType
-from casino.wallet.book import Book, Entry, SessionWallet
+from casino.vocabulary import SessionStatus
+from casino.wallet.book import Book, SessionWallet
+from casino.wallet.ledger_rows import (
+    COLUMN_TYPES,
+    COLUMNS,
+    SELECTED,
+    columns_of,
+    entry_of,
+    unnest_parameters,
+)
 from contracts.rpc import (
     AnyWalletCommand,
     CreditCommand,
@@ -64,13 +72,6 @@ _LOCK_AND_SEAT = """
 """
 
 
-_ENTRY_COLUMNS = """
-    t.id, t.provider_id, t.transaction_id, t.type, t.outcome, t.error_code, t.session_id,
-    t.wallet_id, t.round_id, t.amount, t.original_transaction_id, t.original_id,
-    t.related_transaction_id, t.is_tombstone, t.fingerprint, t.reply, t.balance_before,
-    t.balance_after, t.previous_id
-"""
-
 # What the batch's decisions read, in one round trip: the rows its commands name; the
 # tombstones of the bets it places (rule 5); the refunds of the bets named (rule 4); and
 # the accepted payouts in the rounds of the bets named or placed (rule 2). A row may come
@@ -98,16 +99,16 @@ _DEPENDENCIES = f"""
         SELECT provider_id, wallet_id, round_id FROM named WHERE type = 'debit'
         UNION SELECT provider_id, wallet_id, round_id FROM placed
     )
-    SELECT {_ENTRY_COLUMNS} FROM named t
+    SELECT {SELECTED} FROM named t
     UNION ALL
-    SELECT {_ENTRY_COLUMNS} FROM placed p CROSS JOIN LATERAL (
+    SELECT {SELECTED} FROM placed p CROSS JOIN LATERAL (
         SELECT * FROM casino_transactions t
         WHERE t.provider_id = p.provider_id AND t.original_transaction_id = p.id
           AND t.is_tombstone
         OFFSET 0
     ) AS t
     UNION ALL
-    SELECT {_ENTRY_COLUMNS} FROM named n CROSS JOIN LATERAL (
+    SELECT {SELECTED} FROM named n CROSS JOIN LATERAL (
         SELECT * FROM casino_transactions t
         WHERE t.original_id = n.id
           AND t.type = 'rollback' AND t.outcome = 'accepted' AND t.amount > 0
@@ -115,7 +116,7 @@ _DEPENDENCIES = f"""
     ) AS t
     WHERE n.type = 'debit'
     UNION ALL
-    SELECT {_ENTRY_COLUMNS} FROM rounds r CROSS JOIN LATERAL (
+    SELECT {SELECTED} FROM rounds r CROSS JOIN LATERAL (
         SELECT * FROM casino_transactions t
         WHERE t.provider_id = r.provider_id AND t.wallet_id = r.wallet_id
           AND t.round_id = r.round_id AND t.type = 'credit' AND t.outcome = 'accepted'
@@ -123,30 +124,25 @@ _DEPENDENCIES = f"""
     ) AS t
 """
 
-_COLUMNS = (
-    "id, provider_id, transaction_id, type, outcome, error_code, session_id, wallet_id,"
-    " round_id, amount, original_transaction_id, original_id, related_transaction_id,"
-    " is_tombstone, fingerprint, reply, balance_before, balance_after, previous_id"
-)
+_WALLETS = len(COLUMN_TYPES) + 1
+"""The number of the first of `_WRITE`'s wallet parameters, after a column per row field."""
 # One statement for the whole batch: the rows, a column per array, in decision order (a
 # rollback may name a bet decided earlier in the batch; foreign keys are checked at the
 # end of the statement), and the wallets' net moves. Not `executemany`: that executes
-# (and plans) the insert once per row, which under load cost the worker about 1.5 ms of
-# waiting per command. A data-modifying WITH runs exactly once whether or not it is read.
+# (and plans) the insert once per row, and under load that waiting grew with every command
+# of a batch (docs/PERFORMANCE.md). A data-modifying WITH runs exactly once whether or
+# not it is read.
 _WRITE = f"""
     WITH appended AS (
-        INSERT INTO casino_transactions ({_COLUMNS})
-        SELECT {_COLUMNS} FROM unnest(
-            $1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
-            $7::uuid[], $8::uuid[], $9::text[], $10::bigint[], $11::text[], $12::uuid[],
-            $13::text[], $14::boolean[], $15::text[], $16::jsonb[], $17::bigint[],
-            $18::bigint[], $19::uuid[]
-        ) WITH ORDINALITY AS decided({_COLUMNS}, position)
+        INSERT INTO casino_transactions ({COLUMNS})
+        SELECT {COLUMNS} FROM unnest({unnest_parameters(1)})
+          WITH ORDINALITY AS decided({COLUMNS}, position)
         ORDER BY position
     )
     UPDATE casino_wallets AS w
     SET balance = w.balance + m.amount, last_transaction_id = m.newest
-    FROM unnest($20::uuid[], $21::bigint[], $22::uuid[]) AS m(wallet_id, amount, newest)
+    FROM unnest(${_WALLETS}::uuid[], ${_WALLETS + 1}::bigint[], ${_WALLETS + 2}::uuid[])
+      AS m(wallet_id, amount, newest)
     WHERE w.id = m.wallet_id
     RETURNING w.id, w.balance
 """
@@ -177,7 +173,7 @@ async def open_book(db: Connection, commands: Sequence[AnyWalletCommand]) -> Boo
     if not money:
         return book
     for row in await db.fetch(_DEPENDENCIES, *_dependency_keys(money)):
-        book.know(_entry(row))
+        book.know(entry_of(row))
     return book
 
 
@@ -185,11 +181,10 @@ async def write_book(db: Connection, book: Book) -> None:
     """Append the decided rows and move the balances; fail if the database disagrees."""
     if not book.decided:
         return  # nothing decided means nothing moved: a batch of balance reads
-    rows = [_row(entry) for entry in book.decided]
     wallets = list(book.moves)
     moved = await db.fetch(
         _WRITE,
-        *(list(column) for column in zip(*rows, strict=True)),
+        *columns_of(book.decided),
         wallets,
         [book.moves[wallet_id] for wallet_id in wallets],
         [book.newest[wallet_id] for wallet_id in wallets],
@@ -254,53 +249,4 @@ def _dependency_keys(money: list[tuple[SessionWallet, MoneyCommand]]) -> tuple[l
         [bet[1] for bet in placed],
         [bet[2] for bet in placed],
         [bet[3] for bet in placed],
-    )
-
-
-def _entry(row: Record) -> Entry:
-    return Entry(
-        id=row["id"],
-        provider_id=row["provider_id"],
-        transaction_id=row["transaction_id"],
-        type=TransactionType(row["type"]),
-        outcome=Outcome(row["outcome"]),
-        error_code=row["error_code"],
-        session_id=row["session_id"],
-        wallet_id=row["wallet_id"],
-        round_id=row["round_id"],
-        amount=row["amount"],
-        original_transaction_id=row["original_transaction_id"],
-        original_id=row["original_id"],
-        related_transaction_id=row["related_transaction_id"],
-        is_tombstone=row["is_tombstone"],
-        fingerprint=row["fingerprint"],
-        reply=row["reply"],
-        balance_before=row["balance_before"],
-        balance_after=row["balance_after"],
-        previous_id=row["previous_id"],
-    )
-
-
-def _row(entry: Entry) -> tuple[Any, ...]:
-    """A row of `_WRITE`'s first nineteen parameters, in `_COLUMNS` order."""
-    return (
-        entry.id,
-        entry.provider_id,
-        entry.transaction_id,
-        entry.type.value,
-        entry.outcome.value,
-        entry.error_code,
-        entry.session_id,
-        entry.wallet_id,
-        entry.round_id,
-        entry.amount,
-        entry.original_transaction_id,
-        entry.original_id,
-        entry.related_transaction_id,
-        entry.is_tombstone,
-        entry.fingerprint,
-        entry.reply,
-        entry.balance_before,
-        entry.balance_after,
-        entry.previous_id,
     )

@@ -1,10 +1,10 @@
-"""The wallet rules: getBalance, debit (bet), credit (payout) and rollback, as SPEC says,
-each decided on its own against the batch's `Book` (no I/O here).
+"""The wallet rules: getBalance, debit (bet), credit (payout) and rollback, as
+docs/PROTOCOL.md says, each decided on its own against the batch's `Book` (no I/O here).
 
 The idempotency key is checked first: the first request with a transactionId decides for
 ever, a retry gets the stored reply, the same key with another payload is 409.
 
-Decisions (acceptances and the business rejections SPEC lists) are recorded in the book
+Decisions (acceptances and the business rejections the protocol lists) are recorded in the book
 and come back as reply values; refusals that are not decisions (unknown session, reused
 key, another player's transaction) raise a `WalletError` and record nothing.
 """
@@ -102,7 +102,7 @@ def credit(book: Book, request: CreditRequest) -> RpcReply:
 
 
 def rollback(book: Book, request: RollbackRequest) -> RpcReply:
-    """Cancel a bet (SPEC rollback rules 1-7); accepted on an ended session too."""
+    """Cancel a bet (rollback rules 1-7 of docs/PROTOCOL.md); accepted on an ended session too."""
     session = session_wallet_of(book, request.session_token)
     bet_id = request.original_transaction_id
     key = RequestIdentity(
