@@ -13,6 +13,7 @@ import pytest_asyncio
 
 from contracts.signing import PROVIDER_SIGNATURE_HEADER, signature_headers
 from provider.app import create_app
+from provider.calls import Calls
 from provider.database import make_engine, make_session_factory
 from provider.seed import seed
 from provider.settings import ProviderSettings
@@ -25,10 +26,13 @@ PROVIDER_SECRET = "integration-provider-secret"
 
 @dataclass
 class Provider:
-    """A running provider app, the fake casino it calls, and a signed way in."""
+    """A running provider app, the fake casino it calls, and a signed way in; its settings
+    and money calls, for tests that drive the retry queue themselves."""
 
     http: httpx.AsyncClient
     casino: FakeCasino
+    settings: ProviderSettings
+    calls: Calls
 
     async def post(
         self, path: str, body: dict[str, Any], secret: str = PROVIDER_SECRET
@@ -79,10 +83,11 @@ async def seeded_provider_database(provider_database_url: str) -> str:
 
 @pytest.fixture
 def start_provider(seeded_provider_database: str) -> ProviderFactory:
-    """Start a provider app (lifespan and all) with some settings changed."""
+    """Start a provider app (lifespan and all) with some settings changed, calling a new
+    fake casino or the one given."""
 
     @asynccontextmanager
-    async def start(**overrides: Any) -> AsyncIterator[Provider]:
+    async def start(casino: FakeCasino | None = None, **overrides: Any) -> AsyncIterator[Provider]:
         settings = ProviderSettings(
             **{
                 "environment": "development",
@@ -94,10 +99,13 @@ def start_provider(seeded_provider_database: str) -> ProviderFactory:
                 "casino_retry_initial_backoff_seconds": 0.001,
                 "casino_retry_max_backoff_seconds": 0.001,
                 "unknown_debit_rollback_attempts": 5,
+                # The retry queue runs only where a test starts it: rows left pending on
+                # purpose by one test must not be sent by another test's provider.
+                "pending_resume_interval_seconds": 0,
                 **overrides,
             }
         )
-        casino = FakeCasino(CASINO_SECRET)
+        casino = casino or FakeCasino(CASINO_SECRET)
         app = create_app(settings, casino_http_transport=httpx.ASGITransport(app=casino.app()))
         async with (
             app.router.lifespan_context(app),
@@ -105,7 +113,7 @@ def start_provider(seeded_provider_database: str) -> ProviderFactory:
                 transport=httpx.ASGITransport(app=app), base_url="http://provider"
             ) as http,
         ):
-            yield Provider(http, casino)
+            yield Provider(http, casino, settings, app.state.round_table.calls)
 
     return start
 

@@ -1,6 +1,7 @@
 """The provider's FastAPI application: `create_app` wires settings, routes and errors;
-the lifespan builds the resources (database engine, the casino's HTTP client) so that
-nothing connects at import time and a test can point an app at any database or casino.
+the lifespan builds the resources (database engine, the casino's HTTP client, the retry
+queue running in the background) so that nothing connects at import time and a test can
+point an app at any database or casino.
 """
 
 from collections.abc import AsyncIterator
@@ -11,10 +12,11 @@ from fastapi import FastAPI
 
 from contracts.http_serving import EveryRequest
 from provider import metrics
-from provider.casino_client import CasinoClient, RetryPolicy
+from provider.backoff import RetrySchedule
+from provider.calls import open_calls
 from provider.database import make_engine, make_session_factory
 from provider.errors import install_error_handlers
-from provider.faults import casino_transport
+from provider.resuming import Resumer, running
 from provider.rounds import RoundTable
 from provider.routes import router
 from provider.settings import ProviderSettings
@@ -32,23 +34,15 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.provider_database_url.get_secret_value())
-        transport = casino_transport(
-            settings.fault_lose_response_ratio, settings.fault_seed, casino_http_transport
-        )
-        async with httpx.AsyncClient(base_url=settings.casino_url, transport=transport) as http:
-            casino = CasinoClient(
-                http,
-                settings.signing_secret,
-                RetryPolicy.from_settings(settings),
-                timestamped=settings.sign_with_timestamp,
-            )
-            app.state.round_table = RoundTable(
-                make_session_factory(engine), casino, settings.unknown_debit_rollback_attempts
-            )
-            try:
-                yield
-            finally:
-                await engine.dispose()
+        sessions = make_session_factory(engine)
+        try:
+            async with open_calls(settings, sessions, casino_http_transport) as calls:
+                app.state.round_table = RoundTable(calls)
+                queue = Resumer(calls, RetrySchedule.from_settings(settings))
+                async with running(queue, settings.pending_resume_interval_seconds):
+                    yield
+        finally:
+            await engine.dispose()
 
     app = FastAPI(title="game-provider", lifespan=lifespan)
     app.state.settings = settings

@@ -56,6 +56,11 @@ class RetryPolicy:
         )
 
 
+def wire_body(request: WireModel) -> bytes:
+    """The bytes a request is sent as: stored with its call, so a resend is identical."""
+    return request.model_dump_json(by_alias=True, exclude_none=True).encode()
+
+
 class CasinoClient:
     def __init__(
         self,
@@ -105,7 +110,25 @@ class CasinoClient:
         attempts: int | None = None,
     ) -> CallOutcome:
         """POST `request` to `path`, retrying transient failures with the same bytes."""
-        body = request.model_dump_json(by_alias=True, exclude_none=True).encode()
+        return await self.send(
+            path,
+            wire_body(request),
+            transaction_id=getattr(request, "transaction_id", None),
+            correlation_id=correlation_id,
+            attempts=attempts,
+        )
+
+    async def send(
+        self,
+        path: str,
+        body: bytes,
+        *,
+        transaction_id: str | None = None,
+        correlation_id: str | None = None,
+        attempts: int | None = None,
+    ) -> CallOutcome:
+        """POST exactly `body` to `path` (the retry queue resends a stored body this way),
+        signed now, retrying transient failures with the same bytes."""
         stamp = int(self._clock()) if self._timestamped else None
         headers = {
             "content-type": "application/json",
@@ -115,7 +138,7 @@ class CasinoClient:
             headers[CORRELATION_HEADER] = correlation_id
         context = {
             "path": path,
-            "transaction_id": getattr(request, "transaction_id", None),
+            "transaction_id": transaction_id,
             "correlation_id": correlation_id,
         }
         retrying = AsyncRetrying(

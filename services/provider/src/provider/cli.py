@@ -4,6 +4,7 @@ environment only (ProviderSettings).
     game-provider migrate        bring the database to the newest schema
     game-provider seed [--json]  create the demo casino and games (idempotent)
     game-provider serve          serve HTTP on PROVIDER_HOST:PROVIDER_PORT
+    game-provider pending …      the retry queue: list, retry or settle pending calls
 """
 
 import argparse
@@ -14,6 +15,7 @@ from typing import Any
 import uvicorn
 
 from contracts.logs import configure_logging
+from provider import pending_command
 from provider.app import create_app
 from provider.database import make_engine, make_session_factory, migrate
 from provider.seed import seed
@@ -36,6 +38,7 @@ def main(argv: list[str] | None = None) -> None:
     seeding = commands.add_parser("seed", help="create the demo casino and games")
     seeding.add_argument("--json", action="store_true", help="print the seeded ids as JSON")
     commands.add_parser("serve", help="serve the provider's HTTP API")
+    pending_command.add_parser(commands)
     arguments = parser.parse_args(argv)
 
     configure_logging()
@@ -43,6 +46,8 @@ def main(argv: list[str] | None = None) -> None:
     database_url = settings.provider_database_url.get_secret_value()
     if arguments.command == "migrate":
         migrate(database_url)
+    elif arguments.command == "pending":
+        raise SystemExit(pending_command.run(arguments, settings))
     elif arguments.command == "seed":
         world = asyncio.run(_seed(database_url))
         if arguments.json:

@@ -24,3 +24,11 @@ class BetStatus(StrEnum):
 class RoundStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
+
+
+class AttemptAction(StrEnum):
+    """What the retry queue, or an operator, did to a pending call."""
+
+    SEND = "send"
+    ROLL_BACK = "roll back"
+    SETTLE = "settle"

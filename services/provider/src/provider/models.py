@@ -1,4 +1,5 @@
-"""The provider's tables: games, partner casinos, their players, sessions, rounds, bets.
+"""The provider's tables: games, partner casinos, their players, sessions, rounds, bets
+(every money call) and the retry queue's attempts at them.
 
 The database enforces what must never break:
 
@@ -6,6 +7,10 @@ The database enforces what must never break:
   so a retry can only ever repeat it, never mint a second call under the same key.
 - Each bet row is written (status `pending`) and committed *before* its call is sent, so
   after a crash we still know which transactionIds may have moved money.
+- A `pending` row holds the exact body it was (or is about to be) sent with, and the time
+  the retry queue may next send it (CHECK): after a crash it can be sent again byte for
+  byte. Every attempt of the queue, and a settlement by hand, is a row of its own
+  (`provider_call_attempts`), never an edit of history.
 - Amounts are integer minor units within 0..10^15, a bet is at least 1, and a rollback
   always names the bet it cancels (CHECKs); every row points at rows that exist (FOREIGN
   KEYs); a casino's player and a casino's session token are each mapped once (UNIQUE).
@@ -21,6 +26,8 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Identity,
+    Index,
     MetaData,
     String,
     Text,
@@ -31,7 +38,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from contracts.money import MAX_AMOUNT
-from provider.kinds import BetStatus, BetType, RoundStatus
+from provider.kinds import AttemptAction, BetStatus, BetType, RoundStatus
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -42,7 +49,7 @@ NAMING = {
 }
 
 
-def _one_of(column: str, values: type[BetType | BetStatus | RoundStatus]) -> str:
+def _one_of(column: str, values: type[BetType | BetStatus | RoundStatus | AttemptAction]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
 
@@ -108,7 +115,13 @@ class GameRound(Timestamped, Base):
     """One round of play: the bets and payouts the casino sees under one roundId."""
 
     __tablename__ = "provider_game_rounds"
-    __table_args__ = (CheckConstraint(_one_of("status", RoundStatus), name="status"),)
+    __table_args__ = (
+        CheckConstraint(_one_of("status", RoundStatus), name="status"),
+        # The retry queue looks for open rounds left behind by a crash.
+        Index(
+            "ix_provider_game_rounds_open", "created_at", postgresql_where=text("status = 'open'")
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("provider_sessions.id"))
@@ -130,6 +143,15 @@ class Bet(Timestamped, Base):
             "type <> 'rollback' OR related_bet_id IS NOT NULL", name="rollback_names_bet"
         ),
         CheckConstraint("attempts >= 0", name="attempts_counted"),
+        CheckConstraint("resends >= 0", name="resends_counted"),
+        CheckConstraint(
+            "status <> 'pending' OR request_body IS NOT NULL", name="pending_can_be_resent"
+        ),
+        Index(
+            "ix_provider_bets_due",
+            "next_attempt_at",
+            postgresql_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -147,3 +169,38 @@ class Bet(Timestamped, Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=text("now()"), onupdate=text("now()")
     )
+    # The JSON body sent to the casino, exactly; signed afresh on each send.
+    request_body: Mapped[str | None] = mapped_column(Text)
+    # When the retry queue may send a pending call (again); NULL once settled, or when its
+    # retries are spent and only an operator can settle it.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # How many times the retry queue has sent it (its backoff grows with this).
+    resends: Mapped[int] = mapped_column(server_default=text("0"))
+
+
+class CallAttempt(Base):
+    """What the retry queue, or an operator, did to a pending call, and when: a send of
+    its stored body (`send`), a debit given up and rolled back (`roll back`), a
+    settlement by hand (`settle`, with its reason). Rows are only ever added."""
+
+    __tablename__ = "provider_call_attempts"
+    __table_args__ = (
+        CheckConstraint(_one_of("action", AttemptAction), name="action"),
+        CheckConstraint("outcome IN ('accepted', 'rejected', 'unknown')", name="outcome"),
+        CheckConstraint("action <> 'settle' OR reason IS NOT NULL", name="settle_has_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    bet_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("provider_bets.id"), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=text("now()")
+    )
+    action: Mapped[str] = mapped_column(String(16))
+    # Who: the retry queue (with its host and process) or the operator's name.
+    actor: Mapped[str] = mapped_column(String(200))
+    outcome: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+    # HTTP attempts this send made (the client's own retries of transient failures).
+    casino_attempts: Mapped[int] = mapped_column(server_default=text("0"))
+    reason: Mapped[str | None] = mapped_column(Text)

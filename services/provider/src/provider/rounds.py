@@ -4,15 +4,18 @@
   bet[betIndex] when given), `rollback` cancels bet[betIndex]. `betIndex` counts the bets
   played so far in this round; one that names no such bet is reported rejected
   (INVALID_REQUEST) and the round goes on, as it does after any rejection by the casino.
-- Each money call gets a fresh transactionId, recorded before it is sent (`bets`).
+- Each money call gets a fresh transactionId, recorded with its body before it is sent
+  (`bets`).
 - A debit whose outcome is still unknown after the client's retries may have taken the
   player's money: it is rolled back at once, by a rollback naming it, retried far longer,
   so the round never leaves an unsettled bet behind it.
+- A payout or rollback whose outcome is still unknown must still reach the casino: it
+  stays pending and the retry queue (`provider.resuming`) sends it again; the round is
+  closed when its last call is settled.
 - Structurally impossible actions (a bet without an amount, a rollback naming no bet) are
   refused before the round starts, so they move no money.
 """
 
-from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
 from contracts.errors import ErrorCode
@@ -23,8 +26,8 @@ from contracts.provider import (
     RoundAction,
 )
 from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, RollbackRequest
-from provider.bets import close_round, open_round, record_call, record_outcome
-from provider.casino_client import CasinoClient
+from provider.bets import close_round_if_settled, new_transaction_id, open_round
+from provider.calls import Calls
 from provider.database import SessionFactory
 from provider.errors import InvalidAmountError, InvalidRequestError
 from provider.kinds import BetStatus, BetType
@@ -35,11 +38,13 @@ from provider.sessions import find_active_game, find_casino, find_session
 
 @dataclass
 class RoundTable:
-    """What playing a round needs: our database, the casino, and how hard to insist."""
+    """What playing a round needs: our database (for the sessions) and the money calls."""
 
-    sessions: SessionFactory
-    casino: CasinoClient
-    unknown_debit_rollback_attempts: int
+    calls: Calls
+
+    @property
+    def sessions(self) -> SessionFactory:
+        return self.calls.sessions
 
 
 async def play_round(
@@ -55,8 +60,9 @@ async def play_round(
     try:
         results = [await play.step(action) for action in request.actions]
     finally:
-        # Even a round cut short (our database failing before a call was sent) is over.
-        await close_round(table.sessions, game_round.id)
+        # Even a round cut short (our database failing before a call was sent) is over,
+        # once the retry queue has settled what it still holds.
+        await close_round_if_settled(table.sessions, game_round.id)
     return ProviderSimulateReply(
         round_id=str(game_round.id), results=results, final_balance=play.balance
     )
@@ -86,7 +92,7 @@ class _Play:
     async def step(self, action: RoundAction) -> ActionResult:
         if action.type == "balance_check":
             request = GetBalanceRequest(session_token=self.token)
-            outcome = await self.table.casino.get_balance(request, self.correlation_id)
+            outcome = await self.table.calls.casino.get_balance(request, self.correlation_id)
             self._heard(outcome)
             return _result(action, outcome)
         if action.type == "bet":
@@ -103,64 +109,64 @@ class _Play:
 
     async def _bet(self, action: RoundAction) -> ActionResult:
         amount = action.amount or 0  # check_actions: a bet has an amount of at least 1
-        bet = await record_call(self.table.sessions, self.game_round.id, BetType.BET, amount)
-        self.bets.append(bet)
         request = DebitRequest(
             session_token=self.token,
-            transaction_id=bet.transaction_id,
+            transaction_id=new_transaction_id(BetType.BET),
             round_id=str(self.game_round.id),
             amount=amount,
         )
-        outcome = await self._settle(bet, self.table.casino.debit(request, self.correlation_id))
+        bet = await self.calls.record(self.game_round.id, request, amount)
+        self.bets.append(bet)
+        outcome = await self.calls.send(bet, self.correlation_id)
         if outcome.status is not BetStatus.UNKNOWN:
+            await self._write(bet, outcome)
             return _result(action, outcome, bet)
         # The debit may have taken the money; cancel it rather than leave it unsettled.
         reason = f"debit outcome unknown after {outcome.attempts} attempt(s)"
-        rollback, cancelled = await self._rollback(
-            bet, reason, self.table.unknown_debit_rollback_attempts
-        )
+        rollback, cancelled = await self.calls.roll_back(bet, outcome, reason, self.correlation_id)
+        self._heard(cancelled)
         note = (
             f"{reason}; rolled back by {rollback.transaction_id}: {cancelled.status.value}"
             f" after {cancelled.attempts} attempt(s)"
         )
+        if cancelled.status is BetStatus.UNKNOWN:
+            note += "; the retry queue goes on with it"
         return _result(action, outcome, bet, note)
 
     async def _payout(self, action: RoundAction, related: Bet | None) -> ActionResult:
         amount = action.amount or 0  # check_actions: a payout has an amount
-        payout = await record_call(
-            self.table.sessions, self.game_round.id, BetType.PAYOUT, amount, related
-        )
         request = CreditRequest(
             session_token=self.token,
-            transaction_id=payout.transaction_id,
+            transaction_id=new_transaction_id(BetType.PAYOUT),
             round_id=str(self.game_round.id),
             amount=amount,
             related_transaction_id=related.transaction_id if related else None,
         )
-        outcome = await self._settle(payout, self.table.casino.credit(request, self.correlation_id))
+        payout = await self.calls.record(self.game_round.id, request, amount, related)
+        outcome = await self.calls.send(payout, self.correlation_id)
+        await self._write(payout, outcome)
         return _result(action, outcome, payout)
 
-    async def _rollback(
-        self, bet: Bet, reason: str, attempts: int | None = None
-    ) -> tuple[Bet, CallOutcome]:
-        rollback = await record_call(
-            self.table.sessions, self.game_round.id, BetType.ROLLBACK, bet.amount, bet, reason
-        )
+    async def _rollback(self, bet: Bet, reason: str) -> tuple[Bet, CallOutcome]:
         request = RollbackRequest(
             session_token=self.token,
-            transaction_id=rollback.transaction_id,
+            transaction_id=new_transaction_id(BetType.ROLLBACK),
             original_transaction_id=bet.transaction_id,
             reason=reason,
         )
-        call = self.table.casino.rollback(request, self.correlation_id, attempts=attempts)
-        return rollback, await self._settle(rollback, call)
+        rollback = await self.calls.record(self.game_round.id, request, bet.amount, bet, reason)
+        outcome = await self.calls.send(rollback, self.correlation_id)
+        await self._write(rollback, outcome)
+        return rollback, outcome
 
-    async def _settle(self, bet: Bet, call: Awaitable[CallOutcome]) -> CallOutcome:
-        """Wait for the call's outcome and record it on the bet's row."""
-        outcome = await call
-        await record_outcome(self.table.sessions, bet, outcome)
+    async def _write(self, call: Bet, outcome: CallOutcome) -> None:
+        """Record the call's outcome on its row; learn the balance it tells."""
+        await self.calls.write(call, outcome)
         self._heard(outcome)
-        return outcome
+
+    @property
+    def calls(self) -> Calls:
+        return self.table.calls
 
     def _heard(self, outcome: CallOutcome) -> None:
         if outcome.balance is not None:

@@ -19,6 +19,8 @@ from contracts.signing import DEFAULT_TOLERANCE_SECONDS
 
 DEVELOPMENT_PROVIDER_SECRET = "dev-provider-secret"
 DEVELOPMENT_CASINO_SECRET = "dev-casino-secret"
+# Time for a settled call's outcome to be written after its last attempt.
+IN_FLIGHT_MARGIN_SECONDS = 10.0
 
 
 class ProviderSettings(BaseSettings):
@@ -52,6 +54,16 @@ class ProviderSettings(BaseSettings):
     # answer, so it is tried more often than an ordinary call.
     unknown_debit_rollback_attempts: Annotated[int, Field(ge=1, le=100)] = 10
 
+    # The retry queue (`provider.resuming`): calls left `pending` by a crash or by retries
+    # that ran out are sent again. The queue looks for due calls this often (0: never;
+    # `game-provider pending retry` still works); a call is retried with a backoff that
+    # doubles from the initial figure up to the maximum, until the horizon after it was
+    # first written, counted in hours (a day by default: real providers keep theirs a day).
+    pending_resume_interval_seconds: Annotated[float, Field(ge=0, le=600)] = 5.0
+    pending_retry_initial_backoff_seconds: Seconds = 5.0
+    pending_retry_max_backoff_seconds: Annotated[float, Field(gt=0, le=86_400)] = 3_600.0
+    pending_retry_horizon_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 24.0
+
     # Fault injection: drop this share of the casino's responses after the casino has
     # processed the request, so retries and idempotency show in an ordinary run.
     fault_lose_response_ratio: Annotated[float, Field(ge=0, le=1)] = 0.0
@@ -66,6 +78,15 @@ class ProviderSettings(BaseSettings):
                 "FAULT_LOSE_RESPONSE_RATIO drops real wallet replies; it is for development only"
             )
         return self
+
+    @property
+    def call_in_flight_seconds(self) -> float:
+        """How long a call just written may still be in the hands of the request that
+        wrote it (every attempt of its longest retry sequence, plus a margin): the queue
+        leaves it alone until then, and a claim by the queue lasts as long."""
+        attempts = max(self.casino_retry_attempts, self.unknown_debit_rollback_attempts)
+        per_attempt = self.casino_attempt_timeout_seconds + self.casino_retry_max_backoff_seconds
+        return attempts * per_attempt + IN_FLIGHT_MARGIN_SECONDS
 
     @property
     def signing_secret(self) -> SecretStr:
