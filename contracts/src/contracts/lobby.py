@@ -1,4 +1,9 @@
-"""The casino's player- and tester-facing calls: launchGame and simulateRound."""
+"""The casino's player- and tester-facing calls: launchGame and simulateRound.
+
+Their requests carry no free text: ids are UUIDs and the currency is three capital
+letters (`contracts.text.Currency`), so nothing unstorable gets through. Every balance is
+a `contracts.money.Balance`.
+"""
 
 from typing import Annotated
 from uuid import UUID
@@ -6,8 +11,8 @@ from uuid import UUID
 from pydantic import Field
 
 from contracts.base import WireModel
-from contracts.money import Amount, BetAmount
-from contracts.wallet import Currency
+from contracts.money import Amount, Balance, BetAmount
+from contracts.text import Currency
 
 
 class LaunchGameRequest(WireModel):
@@ -20,7 +25,7 @@ class LaunchGameReply(WireModel):
     success: bool = True
     session_id: UUID
     session_token: str
-    balance: int
+    balance: Balance
     currency: str
     game_url: str
 
@@ -53,7 +58,7 @@ class RoundTransaction(WireModel):
     type: str
     transaction_id: str | None = None
     amount: int | None = None
-    balance_after: int | None = None
+    balance_after: Balance | None = None
     status: str
     code: str | None = None
     attempts: int = 1
@@ -65,5 +70,5 @@ class SimulateRoundReply(WireModel):
     session_id: UUID
     round_id: str
     transactions: list[RoundTransaction]
-    final_balance: int
+    final_balance: Balance
     currency: str

@@ -1,12 +1,17 @@
-"""The game provider's endpoints, as the casino calls them (POST /provider/<name>)."""
+"""The game provider's endpoints, as the casino calls them (POST /provider/<name>).
+
+Every text field is a `contracts.text` type, so nothing the provider's database cannot
+store gets past validation. A balance is a `contracts.money.Balance`, not an amount: a
+wallet may hold far more than one bet may move.
+"""
 
 from typing import Annotated, Literal
 
 from pydantic import Field
 
 from contracts.base import WireModel
-from contracts.money import Amount
-from contracts.wallet import Currency, Identifier, SessionToken
+from contracts.money import Amount, Balance
+from contracts.text import Currency, Identifier, SessionToken
 
 
 class ProviderLaunchRequest(WireModel):
@@ -15,7 +20,7 @@ class ProviderLaunchRequest(WireModel):
     game_id: Identifier
     session_token: SessionToken
     currency: Currency
-    balance: Amount
+    balance: Balance
 
 
 class ProviderLaunchReply(WireModel):
@@ -54,7 +59,7 @@ class ActionResult(WireModel):
     status: Literal["accepted", "rejected", "unknown"]
     code: str | None = None
     error: str | None = None
-    balance_after: int | None = None
+    balance_after: Balance | None = None
     attempts: int = 1
 
 
@@ -62,7 +67,7 @@ class ProviderSimulateReply(WireModel):
     success: bool = True
     round_id: str
     results: list[ActionResult]
-    final_balance: int | None
+    final_balance: Balance | None
 
 
 class ProviderHealth(WireModel):

@@ -1,19 +1,15 @@
 """The casino's wallet callbacks, as the provider calls them (POST /casino/<name>).
 
-Each request model is also the payload of the matching RPC command (see `rpc.py`).
+Each request model is also the payload of the matching RPC command (see `rpc.py`). Every
+text field is a `contracts.text` type, so nothing the database cannot store reaches the
+wallet; every balance is a `contracts.money.Balance`.
 """
 
-from typing import Annotated, Literal
-
-from pydantic import Field
+from typing import Literal
 
 from contracts.base import WireModel
-from contracts.money import Amount, BetAmount
-
-Identifier = Annotated[str, Field(min_length=1, max_length=128)]
-SessionToken = Annotated[str, Field(min_length=1, max_length=256)]
-Text = Annotated[str, Field(max_length=500)]
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+from contracts.money import Amount, Balance, BetAmount
+from contracts.text import Identifier, SessionToken, Text
 
 
 class GetBalanceRequest(WireModel):
@@ -52,7 +48,7 @@ class RollbackRequest(WireModel):
 
 class BalanceReply(WireModel):
     success: Literal[True] = True
-    balance: int
+    balance: Balance
     currency: str
 
 
@@ -61,7 +57,7 @@ class TransactionReply(WireModel):
 
     success: Literal[True] = True
     transaction_id: str
-    balance: int
+    balance: Balance
     currency: str
 
 
@@ -69,6 +65,6 @@ class RollbackReply(WireModel):
     success: Literal[True] = True
     transaction_id: str
     rolled_back: bool
-    balance: int
+    balance: Balance
     currency: str
     message: str | None = None
