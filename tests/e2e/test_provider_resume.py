@@ -146,6 +146,19 @@ async def nothing_pending_anywhere(providers: ProviderWorld) -> bool:
     return bool(unsettled == 0)
 
 
+async def restarted(
+    provider: CrashingProvider, providers: ProviderWorld, round_id: str
+) -> list[Any]:
+    """Drop what the proxy holds, start the provider again, and wait, with no one acting,
+    until the round is settled; its calls."""
+    provider.proxy.release()
+    await provider.start("restarted-provider")
+    await wait_until(
+        lambda: settled(providers, round_id), "the resumed round", within=SETTLE_WITHIN_SECONDS
+    )
+    return await providers.bets(round_id)
+
+
 async def check_ledger(system: CasinoSystem, providers: ProviderWorld) -> dict[str, Any]:
     """`casino check-ledger --provider-database-url …`, once the provider's work is done."""
     with contextlib.suppress(TimeoutError):
@@ -185,14 +198,8 @@ async def test_a_debit_applied_while_its_provider_was_killed_is_rolled_back_afte
         round_id = await round_of(providers, token)
         assert await pending_in(providers, round_id) == 1
         assert await world.balance(player) == 9_000  # the money moved
-        provider.proxy.release()
+        bets = await restarted(provider, providers, round_id)
 
-        await provider.start("restarted-provider")
-        await wait_until(
-            lambda: settled(providers, round_id), "the resumed round", within=SETTLE_WITHIN_SECONDS
-        )
-
-    bets = await providers.bets(round_id)
     assert [(b["type"], b["status"]) for b in bets] == [
         ("bet", "unknown"),
         ("rollback", "accepted"),
@@ -218,15 +225,10 @@ async def test_a_payout_lost_with_its_killed_provider_is_delivered_after_restart
         ]
         await play_until_killed(provider, token, actions)
         round_id = await round_of(providers, token)
+        assert await pending_in(providers, round_id) == 1
         assert await world.balance(player) == 9_000  # the bet is taken, the win not paid
-        provider.proxy.release()
+        bets = await restarted(provider, providers, round_id)
 
-        await provider.start("restarted-provider")
-        await wait_until(
-            lambda: settled(providers, round_id), "the resumed round", within=SETTLE_WITHIN_SECONDS
-        )
-
-    bets = await providers.bets(round_id)
     assert [(b["type"], b["status"]) for b in bets] == [("bet", "accepted"), ("payout", "accepted")]
     assert await world.balance(player) == 10_000 - 1_000 + 2_500
     await providers.assert_agrees_with_casino(round_id, world, player)

@@ -14,10 +14,11 @@ from sqlalchemy import select
 
 from contracts.wallet import CreditRequest, DebitRequest
 from provider.backoff import RetrySchedule
-from provider.bets import MoneyRequest, new_transaction_id, open_round, record_call
-from provider.call_queue import close_abandoned_rounds, pending_calls
+from provider.bets import MoneyRequest, new_transaction_id, record_call
+from provider.call_queue import pending_calls
 from provider.calls import open_calls
 from provider.database import make_engine, make_session_factory
+from provider.game_rounds import close_abandoned_rounds, open_round
 from provider.kinds import BetType
 from provider.models import Bet, GameRound, PlayerSession
 from provider.resuming import Resumer
@@ -358,10 +359,12 @@ async def test_a_starting_provider_resumes_what_is_due_and_is_ready_at_once(
             ):
                 break
             await asyncio.sleep(0.1)
+        metrics = (await new.http.get("/metrics")).text
 
     assert [r["status"] for r in await calls_of(db, game_round)] == ["accepted"]
     assert provider.casino.balances[token] == 1_250
     assert await round_status(db, game_round) == "closed"
+    assert 'provider_retry_queue_total{outcome="accepted",type="payout"}' in metrics
 
 
 async def test_a_round_abandoned_between_two_calls_is_closed(

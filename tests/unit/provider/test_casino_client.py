@@ -50,7 +50,7 @@ async def test_transient_statuses_are_retried_until_accepted(status: int) -> Non
         httpx.Response(status, text="gateway trouble"),
         httpx.Response(200, json=ACCEPTED),
     )
-    outcome = await casino.client().debit(DEBIT)
+    outcome = await casino.client().call("/casino/debit", DEBIT)
     assert outcome.status is BetStatus.ACCEPTED
     assert outcome.attempts == 3
     assert outcome.balance == 750
@@ -63,7 +63,7 @@ async def test_connection_errors_and_timeouts_are_retried() -> None:
         httpx.ReadTimeout("slow"),
         httpx.Response(200, json=ACCEPTED),
     )
-    outcome = await casino.client().debit(DEBIT)
+    outcome = await casino.client().call("/casino/debit", DEBIT)
     assert (outcome.status, outcome.attempts) == (BetStatus.ACCEPTED, 3)
 
 
@@ -72,7 +72,7 @@ async def test_a_reply_saying_retryable_is_retried_whatever_its_status() -> None
         httpx.Response(500, json=error("INTERNAL_ERROR", True)),
         httpx.Response(200, json=ACCEPTED),
     )
-    outcome = await casino.client().debit(DEBIT)
+    outcome = await casino.client().call("/casino/debit", DEBIT)
     assert (outcome.status, outcome.attempts) == (BetStatus.ACCEPTED, 2)
 
 
@@ -82,7 +82,7 @@ async def test_every_attempt_sends_the_same_bytes_with_the_same_valid_signature(
         httpx.ConnectError("refused"),
         httpx.Response(200, json=ACCEPTED),
     )
-    await casino.client(clock=lambda: 1_700_000_000).debit(DEBIT)
+    await casino.client(clock=lambda: 1_700_000_000).call("/casino/debit", DEBIT)
     bodies = {request.content for request in casino.requests}
     signatures = {request.headers[CASINO_SIGNATURE_HEADER] for request in casino.requests}
     stamps = {request.headers[TIMESTAMP_HEADER] for request in casino.requests}
@@ -97,7 +97,7 @@ async def test_every_attempt_sends_the_same_bytes_with_the_same_valid_signature(
 
 async def test_without_a_timestamp_the_signature_covers_the_body_alone() -> None:
     casino = ScriptedCasino(httpx.Response(200, json=ACCEPTED))
-    await casino.client(timestamped=False).debit(DEBIT)
+    await casino.client(timestamped=False).call("/casino/debit", DEBIT)
     (request,) = casino.requests
     assert TIMESTAMP_HEADER not in request.headers
     verify(request.content, request.headers[CASINO_SIGNATURE_HEADER], [SECRET])
@@ -109,7 +109,7 @@ async def test_without_a_timestamp_the_signature_covers_the_body_alone() -> None
 )
 async def test_a_4xx_is_final_and_reported_with_the_casinos_code(status: int, code: str) -> None:
     casino = ScriptedCasino(httpx.Response(status, json=error(code, False)))
-    outcome = await casino.client().debit(DEBIT)
+    outcome = await casino.client().call("/casino/debit", DEBIT)
     assert outcome.status is BetStatus.REJECTED
     assert (outcome.code, outcome.attempts) == (code, 1)
     assert outcome.balance is None
@@ -118,7 +118,7 @@ async def test_a_4xx_is_final_and_reported_with_the_casinos_code(status: int, co
 
 async def test_retries_are_bounded_and_end_unknown() -> None:
     casino = ScriptedCasino(*[httpx.Response(503, json=error("WALLET_UNAVAILABLE", True))] * 4)
-    outcome = await casino.client().debit(DEBIT)
+    outcome = await casino.client().call("/casino/debit", DEBIT)
     assert outcome.status is BetStatus.UNKNOWN
     assert (outcome.code, outcome.attempts) == ("WALLET_UNAVAILABLE", 4)
     assert len(casino.requests) == POLICY.attempts
@@ -141,17 +141,17 @@ async def test_a_call_may_insist_longer_than_the_policy() -> None:
     request = RollbackRequest(
         session_token="tok", transaction_id="rb-1", original_transaction_id="bet-1"
     )
-    outcome = await casino.client().rollback(request, attempts=10)
+    outcome = await casino.client().call("/casino/rollback", request, attempts=10)
     assert (outcome.status, outcome.attempts, outcome.balance) == (BetStatus.ACCEPTED, 7, 1000)
 
 
 async def test_a_server_error_that_is_not_retryable_is_unknown_at_once() -> None:
     casino = ScriptedCasino(httpx.Response(500, text="boom"))
-    outcome = await casino.client().debit(DEBIT)
+    outcome = await casino.client().call("/casino/debit", DEBIT)
     assert (outcome.status, outcome.attempts, outcome.code) == (BetStatus.UNKNOWN, 1, "HTTP_500")
 
 
 async def test_the_correlation_id_travels_with_every_attempt() -> None:
     casino = ScriptedCasino(httpx.ConnectError("down"), httpx.Response(200, json=ACCEPTED))
-    await casino.client().debit(DEBIT, correlation_id="corr-1")
+    await casino.client().call("/casino/debit", DEBIT, correlation_id="corr-1")
     assert [r.headers["x-correlation-id"] for r in casino.requests] == ["corr-1", "corr-1"]

@@ -64,7 +64,7 @@ async def test_the_client_retries_through_lost_responses_and_the_casino_sees_rep
     http = httpx.AsyncClient(base_url="http://casino", transport=transport)
     client = CasinoClient(http, "s", policy)
     request = CreditRequest(session_token="t", transaction_id="p", round_id="r", amount=5)
-    outcomes = [await client.credit(request) for _ in range(10)]
+    outcomes = [await client.call("/casino/credit", request) for _ in range(10)]
     assert all(outcome.status is BetStatus.ACCEPTED for outcome in outcomes)
     attempts = sum(outcome.attempts for outcome in outcomes)
     assert attempts > len(outcomes)  # some responses were lost and the call was sent again

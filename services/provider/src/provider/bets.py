@@ -1,4 +1,4 @@
-"""The provider's record of rounds and of every money call made in them.
+"""The provider's record of every money call made in its rounds.
 
 A call's row is written with a fresh transactionId, the exact body it is sent with, and
 status `pending`, and committed *before* the call is sent: if we crash mid-call, the row
@@ -7,24 +7,23 @@ it is never forgotten (a `pending` row is exactly that; `provider.resuming` pick
 Once the casino has answered, or the retries are spent, the row gets the outcome, the
 casino's last reply and the number of attempts, once: an outcome is only ever written
 over `pending`, so whoever hears first (the request, or the retry queue) decides.
-Those writes, and closing a round, are retried through a database outage
-(`provider.settling`).
+Those writes are retried through a database outage (`provider.settling`).
 """
 
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, update
+from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.wallet import CreditRequest, DebitRequest, RollbackRequest
 from provider.casino_client import wire_body
 from provider.database import SessionFactory
-from provider.kinds import AttemptAction, BetStatus, BetType, RoundStatus
-from provider.models import Bet, CallAttempt, GameRound, PlayerSession
+from provider.kinds import AttemptAction, BetStatus, BetType
+from provider.models import Bet, CallAttempt
 from provider.outcomes import CallOutcome
 from provider.settling import through_outage
 
@@ -48,37 +47,6 @@ def new_transaction_id(bet_type: BetType) -> str:
 def later(seconds: float) -> Any:
     """The database's clock, `seconds` from now (one clock for every provider process)."""
     return func.now() + timedelta(seconds=seconds)
-
-
-async def open_round(sessions: SessionFactory, session: PlayerSession) -> GameRound:
-    async with sessions() as db:
-        game_round = GameRound(session_id=session.id, game_id=session.game_id)
-        db.add(game_round)
-        await db.commit()
-        return game_round
-
-
-async def close_round_if_settled(sessions: SessionFactory, round_id: uuid.UUID) -> None:
-    """Close the round unless a call of it is still pending (the retry queue closes it
-    when it settles the last one)."""
-
-    async def close() -> None:
-        async with sessions() as db:
-            still_pending = exists().where(
-                Bet.round_id == round_id, Bet.status == BetStatus.PENDING.value
-            )
-            await db.execute(
-                update(GameRound)
-                .where(
-                    GameRound.id == round_id,
-                    GameRound.status == RoundStatus.OPEN.value,
-                    ~still_pending,
-                )
-                .values(status=RoundStatus.CLOSED.value, closed_at=datetime.now(UTC))
-            )
-            await db.commit()
-
-    await through_outage(close, f"close round {round_id}")
 
 
 async def record_call(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, text, update
+from sqlalchemy import Select, func, select, update
 
 from provider.backoff import RetrySchedule
 from provider.bets import heard, later, over_pending
@@ -20,14 +20,6 @@ from provider.database import SessionFactory
 from provider.kinds import AttemptAction, BetStatus
 from provider.models import Bet, CallAttempt
 from provider.outcomes import CallOutcome
-
-CLOSE_ABANDONED_ROUNDS = text("""
-UPDATE provider_game_rounds AS r SET status = 'closed', closed_at = now()
-WHERE r.status = 'open' AND r.created_at < now() - make_interval(secs => :idle)
-  AND NOT EXISTS (
-    SELECT 1 FROM provider_bets AS b WHERE b.round_id = r.id
-      AND (b.status = 'pending' OR b.updated_at > now() - make_interval(secs => :idle)))
-""")
 
 
 class QueueError(Exception):
@@ -178,15 +170,6 @@ async def pending_calls(sessions: SessionFactory) -> list[PendingCall]:
             .order_by(Bet.created_at, Bet.id)
         )
         return [PendingCall(call, now, error or None) for call, error in rows]
-
-
-async def close_abandoned_rounds(sessions: SessionFactory, idle_seconds: float) -> int:
-    """Close the open rounds nobody plays any more: no call pending, none written for
-    `idle_seconds` (a process died between two calls of the round)."""
-    async with sessions() as db:
-        closed = await db.execute(CLOSE_ABANDONED_ROUNDS, {"idle": idle_seconds})
-        await db.commit()
-    return int(getattr(closed, "rowcount", 0))
 
 
 def _named(reference: str) -> Select[Bet]:

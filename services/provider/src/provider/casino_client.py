@@ -30,7 +30,7 @@ from contracts.base import WireModel
 from contracts.errors import ErrorCode
 from contracts.logs import CORRELATION_HEADER
 from contracts.signing import CASINO_SIGNATURE_HEADER, Secret, signature_headers
-from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, RollbackRequest
+from contracts.wallet import GetBalanceRequest
 from provider import metrics
 from provider.kinds import BetStatus
 from provider.outcomes import CallOutcome, TransientCallError, classify
@@ -81,25 +81,6 @@ class CasinoClient:
         self, request: GetBalanceRequest, correlation_id: str | None = None
     ) -> CallOutcome:
         return await self.call("/casino/getBalance", request, correlation_id=correlation_id)
-
-    async def debit(self, request: DebitRequest, correlation_id: str | None = None) -> CallOutcome:
-        return await self.call("/casino/debit", request, correlation_id=correlation_id)
-
-    async def credit(
-        self, request: CreditRequest, correlation_id: str | None = None
-    ) -> CallOutcome:
-        return await self.call("/casino/credit", request, correlation_id=correlation_id)
-
-    async def rollback(
-        self,
-        request: RollbackRequest,
-        correlation_id: str | None = None,
-        *,
-        attempts: int | None = None,
-    ) -> CallOutcome:
-        return await self.call(
-            "/casino/rollback", request, correlation_id=correlation_id, attempts=attempts
-        )
 
     async def call(
         self,

@@ -7,6 +7,8 @@
 - `provider_casino_call_retries_total`: retries of transient failures, by path.
 - `provider_casino_outcomes_total`: final outcomes of wallet callbacks, by path, status and
   the casino's code.
+- `provider_retry_queue_total`: what the retry queue did to pending calls (a debit rolled
+  back, a payout or rollback sent again), by call type and what was heard.
 """
 
 from fastapi import APIRouter, Response
@@ -33,6 +35,12 @@ CASINO_OUTCOMES = Counter(
     "provider_casino_outcomes_total",
     "Final outcomes of wallet callbacks, by path, status and the casino's code.",
     ["path", "status", "code"],
+)
+
+RETRY_QUEUE = Counter(
+    "provider_retry_queue_total",
+    "Pending calls resumed by the retry queue, by call type and outcome.",
+    ["type", "outcome"],
 )
 
 router = APIRouter()

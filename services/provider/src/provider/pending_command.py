@@ -18,10 +18,10 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from provider.backoff import RetrySchedule
-from provider.bets import close_round_if_settled
 from provider.call_queue import QueueError, claim, pending_calls, settle_by_hand
 from provider.calls import open_calls
 from provider.database import SessionFactory, make_engine, make_session_factory
+from provider.game_rounds import close_round_if_settled
 from provider.kinds import BetStatus
 from provider.resuming import Resumer
 from provider.settings import ProviderSettings

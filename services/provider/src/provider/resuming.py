@@ -34,11 +34,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from provider import metrics
 from provider.backoff import RetrySchedule
-from provider.bets import close_round_if_settled
-from provider.call_queue import claim_due, close_abandoned_rounds, record_send
+from provider.call_queue import claim_due, record_send
 from provider.calls import Calls
-from provider.kinds import BetType
+from provider.game_rounds import close_abandoned_rounds, close_round_if_settled
+from provider.kinds import BetStatus, BetType
 from provider.models import Bet
 from provider.outcomes import CallOutcome
 
@@ -130,6 +131,7 @@ async def running(resumer: Resumer, interval_seconds: float) -> AsyncIterator[No
 
 def _log(resumed: Resumed, actor: str) -> None:
     call, outcome = resumed.call, resumed.outcome
+    metrics.RETRY_QUEUE.labels(call.type, outcome.status.value).inc()
     extra = {
         "transaction_id": call.transaction_id,
         "type": call.type,
@@ -138,11 +140,14 @@ def _log(resumed: Resumed, actor: str) -> None:
         "code": outcome.code,
     }
     if resumed.rollback is not None:
-        log.warning(
+        # A refused rollback (the round was paid meanwhile) may leave the debit charged.
+        refused = outcome.status is BetStatus.REJECTED
+        log.log(
+            logging.ERROR if refused else logging.WARNING,
             "retry queue: debit rolled back",
             extra={**extra, "rollback": resumed.rollback.transaction_id},
         )
-    elif outcome.status.value == "unknown" and resumed.next_attempt_at is None:
+    elif outcome.status is BetStatus.UNKNOWN and resumed.next_attempt_at is None:
         log.error(
             "retry queue: call still unanswered past the horizon; needs an operator", extra=extra
         )

@@ -26,10 +26,11 @@ from contracts.provider import (
     RoundAction,
 )
 from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, RollbackRequest
-from provider.bets import close_round_if_settled, new_transaction_id, open_round
+from provider.bets import new_transaction_id
 from provider.calls import Calls
 from provider.database import SessionFactory
 from provider.errors import InvalidAmountError, InvalidRequestError
+from provider.game_rounds import close_round_if_settled, open_round
 from provider.kinds import BetStatus, BetType
 from provider.models import Bet, GameRound
 from provider.outcomes import CallOutcome
