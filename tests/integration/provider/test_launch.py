@@ -107,8 +107,9 @@ async def test_the_signature_covers_the_raw_bytes_not_the_json(provider: Provide
         ({"casinoCode": "no-such-casino"}, 404, "CASINO_NOT_FOUND"),
         ({"gameId": "no-such-game"}, 404, "GAME_NOT_FOUND"),
         ({"gameId": "demo-retired"}, 404, "GAME_INACTIVE"),
-        ({"balance": 10.5}, 400, "INVALID_AMOUNT"),
-        ({"balance": "100"}, 400, "INVALID_AMOUNT"),
+        # A balance is not an amount (contracts.money.Balance): a bad one is a bad request.
+        ({"balance": 10.5}, 400, "INVALID_REQUEST"),
+        ({"balance": "100"}, 400, "INVALID_REQUEST"),
         ({"currency": "usd"}, 400, "INVALID_REQUEST"),
         ({"playerId": None}, 400, "INVALID_REQUEST"),
     ],
