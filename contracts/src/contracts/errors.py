@@ -33,12 +33,14 @@ class ErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     INVALID_SESSION = "INVALID_SESSION"
     INSUFFICIENT_FUNDS = "INSUFFICIENT_FUNDS"
+    BALANCE_LIMIT_EXCEEDED = "BALANCE_LIMIT_EXCEEDED"
     CURRENCY_MISMATCH = "CURRENCY_MISMATCH"
     DUPLICATE_TRANSACTION = "DUPLICATE_TRANSACTION"
     TRANSACTION_ROLLED_BACK = "TRANSACTION_ROLLED_BACK"
     TRANSACTION_NOT_FOUND = "TRANSACTION_NOT_FOUND"
     ROLLBACK_NOT_ALLOWED = "ROLLBACK_NOT_ALLOWED"
     CANNOT_ROLLBACK_PAYOUT = "CANNOT_ROLLBACK_PAYOUT"
+    COMMAND_NOT_APPLICABLE = "COMMAND_NOT_APPLICABLE"
     USER_NOT_FOUND = "USER_NOT_FOUND"
     GAME_NOT_FOUND = "GAME_NOT_FOUND"
     GAME_INACTIVE = "GAME_INACTIVE"
@@ -70,6 +72,11 @@ CATALOGUE: dict[ErrorCode, ErrorKind] = {
     ErrorCode.METHOD_NOT_ALLOWED: ErrorKind(405, False, "Method not allowed"),
     ErrorCode.INVALID_SESSION: ErrorKind(401, False, "The session is unknown or not active"),
     ErrorCode.INSUFFICIENT_FUNDS: ErrorKind(400, False, "The balance does not cover the bet"),
+    # 409, not 400: the request is well formed and would be accepted by a wallet with room;
+    # it conflicts with this wallet's state, as a bet after its tombstone does.
+    ErrorCode.BALANCE_LIMIT_EXCEEDED: ErrorKind(
+        409, False, "The balance would pass the most a wallet may hold"
+    ),
     ErrorCode.CURRENCY_MISMATCH: ErrorKind(400, False, "The currency does not match the wallet"),
     ErrorCode.DUPLICATE_TRANSACTION: ErrorKind(
         409, False, "This transactionId was already used with another payload"
@@ -84,6 +91,12 @@ CATALOGUE: dict[ErrorCode, ErrorKind] = {
         400, False, "The bet's round already has a payout; it cannot be rolled back"
     ),
     ErrorCode.CANNOT_ROLLBACK_PAYOUT: ErrorKind(400, False, "Only bets can be rolled back"),
+    # 422: it passed validation but the ledger cannot take it; nothing was stored and the
+    # same request fails again the same way, so it is not retryable (WALLET_UNAVAILABLE is
+    # for failures of the database itself).
+    ErrorCode.COMMAND_NOT_APPLICABLE: ErrorKind(
+        422, False, "The command could not be applied to the ledger; nothing moved"
+    ),
     ErrorCode.USER_NOT_FOUND: ErrorKind(404, False, "No such user"),
     ErrorCode.GAME_NOT_FOUND: ErrorKind(404, False, "No such game"),
     ErrorCode.GAME_INACTIVE: ErrorKind(404, False, "The game is not active"),

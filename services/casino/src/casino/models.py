@@ -3,6 +3,9 @@
 The database itself enforces what must never break, so no code path can get it wrong:
 
 - `casino_wallets.balance >= 0` (CHECK): a wallet is never overdrawn, whatever the code does.
+- No balance above the ceiling, 10^18 minor units (CHECKs on `casino_wallets.balance` and
+  `casino_transactions.balance_after`): the rules refuse a move past it
+  (BALANCE_LIMIT_EXCEEDED), and the bigint columns are never asked to hold more than they can.
 - `casino_transactions (provider_id, transaction_id)` (UNIQUE): the idempotency key. A
   provider's transactionId is decided once; a second insert fails instead of moving money.
 - One refund per bet (partial UNIQUE on `original_id` of refunding rollbacks): twenty
@@ -45,6 +48,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from casino.vocabulary import Outcome, SessionStatus, TransactionType
+from contracts.money import MAX_BALANCE
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -96,6 +100,7 @@ class Wallet(Timestamped, Base):
         UniqueConstraint("id", "user_id"),
         UniqueConstraint("id", "opening_balance"),
         CheckConstraint("balance >= 0", name="balance_not_negative"),
+        CheckConstraint(f"balance <= {MAX_BALANCE}", name="balance_within_ceiling"),
         CheckConstraint("currency ~ '^[A-Z]{3}$'", name="currency_code"),
         CheckConstraint(
             "last_transaction_id IS NOT NULL OR balance = opening_balance",
@@ -198,6 +203,7 @@ class Transaction(Timestamped, Base):
             name="tombstone_moves_nothing",
         ),
         CheckConstraint("balance_after >= 0", name="balance_after_not_negative"),
+        CheckConstraint(f"balance_after <= {MAX_BALANCE}", name="balance_after_within_ceiling"),
         CheckConstraint(f"balance_after = balance_before + {MOVE}", name="balance_moves_by_amount"),
         UniqueConstraint("id", "wallet_id", "balance_after"),
         UniqueConstraint("previous_id"),

@@ -8,6 +8,8 @@ the rows and proves, for every wallet and every ledger row:
   credits and refunds in). The opening balance is the one the wallet was created with
   (`casino_wallets.opening_balance`, set by seed, create-player and launchGame).
 - `balance_not_negative`: no balance (or opening balance) below zero.
+- `balance_within_ceiling`: no balance, opening balance or row's balance after it above
+  `MAX_BALANCE` (10^18 minor units).
 - `one_row_per_transaction_id`: a provider's transactionId was decided once.
 - `refund_names_its_bet`: a rollback that moved money names exactly one accepted bet of
   the same wallet, and returned that bet's amount.
@@ -19,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from casino.audit.findings import AuditReport, Violation
 from casino.audit.readonly import read_only_engine
+from contracts.money import MAX_BALANCE
 
 MOVEMENT = "CASE t.type WHEN 'debit' THEN -t.amount ELSE t.amount END"
 
@@ -32,6 +35,13 @@ HAVING w.balance <> w.opening_balance + coalesce(sum({MOVEMENT}), 0)
 NEGATIVE_WALLETS = """
 SELECT id, opening_balance, balance FROM casino_wallets
 WHERE balance < 0 OR opening_balance < 0
+"""
+BALANCES_ABOVE_THE_CEILING = f"""
+SELECT 'wallet' AS kind, id::text AS subject, greatest(balance, opening_balance) AS balance
+FROM casino_wallets WHERE balance > {MAX_BALANCE} OR opening_balance > {MAX_BALANCE}
+UNION ALL
+SELECT 'transaction', transaction_id, balance_after
+FROM casino_transactions WHERE balance_after > {MAX_BALANCE}
 """
 REPEATED_TRANSACTION_IDS = """
 SELECT transaction_id, count(*) AS copies, sum(amount)::bigint AS amounts
@@ -86,6 +96,14 @@ async def _check(db: AsyncConnection) -> AuditReport:
                 "balance_not_negative",
                 f"wallet {row.id}",
                 f"balance {row.balance}, opening balance {row.opening_balance}",
+            )
+        )
+    for row in await db.execute(text(BALANCES_ABOVE_THE_CEILING)):
+        found.append(
+            Violation(
+                "balance_within_ceiling",
+                f"{row.kind} {row.subject}",
+                f"balance {row.balance} is above the ceiling {MAX_BALANCE}",
             )
         )
     for row in await db.execute(text(REPEATED_TRANSACTION_IDS)):

@@ -2,8 +2,9 @@
 by `casino.consuming.probes`.
 
 Names say what an operator asks: how many commands, with which outcome (the wallet's
-error code, or `ok`), how long they took, how many came back redelivered, were requeued
-or dead-lettered, and how deep the queues are (refreshed when scraped).
+error code, or `ok`), how long they took, how many failed on their own and were isolated
+from their batch, how many came back redelivered, were requeued or dead-lettered, and how
+deep the queues are (refreshed when scraped).
 """
 
 from prometheus_client import Counter, Gauge, Histogram
@@ -23,6 +24,13 @@ COMMAND_SECONDS = Histogram(
     "Time from a command's delivery to its reply, by consumer and command.",
     ["consumer", "command"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+)
+ISOLATED_FAILURES = Counter(
+    "casino_wallet_isolated_failures_total",
+    "Wallet commands that failed on their own in a batch and were answered"
+    " COMMAND_NOT_APPLICABLE while the rest of the batch went on, by command and cause"
+    " (the exception's type).",
+    ["command", "cause"],
 )
 REDELIVERED = Counter(
     "casino_redelivered_total",

@@ -17,10 +17,14 @@ If the connection fails, the batch runs once more on a fresh one. That is safe e
 the commit may have happened: the second run finds the rows and answers from them. (It
 is also what replaces a pre-ping: a connection the database dropped while idle, say at a
 restart, costs one retry instead of a failed batch.)
+
+If the batch fails for one command's sake (a value the database refuses, an unexpected
+error while deciding it), that command is answered COMMAND_NOT_APPLICABLE and the others
+are decided without it (`casino.wallet.isolation`); only a failure of the database
+itself fails the whole batch.
 """
 
 from collections.abc import Sequence
-from typing import TypeAlias
 
 import asyncpg
 
@@ -28,6 +32,8 @@ from casino.database import LedgerPool
 from casino.wallet import ledger, rules
 from casino.wallet.book import Book
 from casino.wallet.errors import WalletError
+from casino.wallet.isolation import CommandFailedError, apply_isolated
+from casino.wallet.isolation import Outcome as Outcome  # what `apply` returns per command
 from contracts.rpc import (
     AnyWalletCommand,
     CreditCommand,
@@ -38,20 +44,24 @@ from contracts.rpc import (
 )
 from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, RollbackRequest
 
-Outcome: TypeAlias = RpcReply | WalletError
-"""What a command comes to: its reply, or the refusal that recorded nothing."""
-
 # A batch that loses a race runs again once as a whole before its commands run alone.
 _ATTEMPTS_AS_A_BATCH = 2
 CONNECTION_FAILURES = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError)
 
 
 async def apply(pool: LedgerPool, commands: Sequence[AnyWalletCommand]) -> list[Outcome]:
-    """Decide `commands` in order, commit once, and return their outcomes in order.
+    """Decide `commands` in order, commit once, and return their outcomes in order (a
+    command that fails on its own is COMMAND_NOT_APPLICABLE, the others commit without it).
 
-    Raises what the database raises (unreachable, failing): then the commands may or may
-    not have been committed, and every one of them may be retried.
+    Raises what the database raises when it fails as a whole (unreachable, shutting
+    down, out of resources): then the commands may or may not have been committed, and
+    every one of them may be retried.
     """
+    return await apply_isolated(lambda batch: _apply_racing(pool, batch), commands)
+
+
+async def _apply_racing(pool: LedgerPool, commands: Sequence[AnyWalletCommand]) -> list[Outcome]:
+    """`commands` applied as a batch; again if it lost a race, then each on its own."""
     for _ in range(_ATTEMPTS_AS_A_BATCH):
         try:
             return await _apply_on_a_fresh_connection_if_need_be(pool, commands)
@@ -75,16 +85,18 @@ async def _apply_on_a_fresh_connection_if_need_be(
 async def _apply_once(pool: LedgerPool, commands: Sequence[AnyWalletCommand]) -> list[Outcome]:
     async with pool.acquire() as db, db.transaction():
         book = await ledger.open_book(db, commands)
-        outcomes = [_decide(book, command) for command in commands]
+        outcomes = [_decide(book, position, command) for position, command in enumerate(commands)]
         await ledger.write_book(db, book)
     return outcomes
 
 
-def _decide(book: Book, command: AnyWalletCommand) -> Outcome:
+def _decide(book: Book, position: int, command: AnyWalletCommand) -> Outcome:
     try:
         return rules.decide(book, command)
     except WalletError as refused:
         return refused
+    except Exception as error:  # one command's failure: the batch runs again without it
+        raise CommandFailedError(position, error) from error
 
 
 async def get_balance(pool: LedgerPool, request: GetBalanceRequest) -> RpcReply:

@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from casino.vocabulary import Outcome, TransactionType
+from contracts.money import MAX_BALANCE
 from contracts.rpc import RpcReply
 
 LedgerKey = tuple[uuid.UUID, str]
@@ -177,6 +178,8 @@ class Book:
             amount = request.amount or 0
         if balance < 0:
             raise AssertionError("a decision would overdraw the wallet")  # rules check first
+        if balance > MAX_BALANCE:
+            raise AssertionError("a decision would pass the balance ceiling")  # rules check first
         entry = Entry(
             id=uuid.uuid4(),
             provider_id=session.provider_id,

@@ -52,6 +52,12 @@ class InsufficientFundsError(WalletError):
     code = ErrorCode.INSUFFICIENT_FUNDS
 
 
+class BalanceLimitExceededError(WalletError):
+    """Raised when a payout or refund would take the balance past `MAX_BALANCE`."""
+
+    code = ErrorCode.BALANCE_LIMIT_EXCEEDED
+
+
 class TransactionRolledBackError(WalletError):
     """Raised when a bet arrives after a rollback already cancelled it (a tombstone)."""
 
@@ -70,7 +76,15 @@ class RollbackNotAllowedError(WalletError):
     code = ErrorCode.ROLLBACK_NOT_ALLOWED
 
 
+class CommandNotApplicableError(WalletError):
+    """Raised when applying one command failed on its own (a value the database refused,
+    an unexpected error while deciding it): it is answered alone, and the commands beside
+    it are decided without it (`casino.wallet.isolation`)."""
+
+    code = ErrorCode.COMMAND_NOT_APPLICABLE
+
+
 class WalletUnavailableError(WalletError):
-    """Raised when the database cannot be reached or fails; the caller may retry."""
+    """Raised when the database cannot be reached or fails as a whole; the caller may retry."""
 
     code = ErrorCode.WALLET_UNAVAILABLE

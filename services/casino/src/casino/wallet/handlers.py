@@ -7,7 +7,9 @@ they share one database transaction and one commit.
 
 Every outcome is a reply value, never an exception: a handler that raised would get its
 message rejected and leave the gateway waiting until its timeout. A malformed command in
-a batch gets its own INVALID_REQUEST reply; the others are decided as usual.
+a batch gets its own INVALID_REQUEST reply, and one that fails on its own while being
+applied its own COMMAND_NOT_APPLICABLE; the others are decided as usual. Only the
+database failing as a whole answers every command of the batch WALLET_UNAVAILABLE.
 """
 
 import logging
@@ -16,12 +18,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
 from pydantic import TypeAdapter, ValidationError
 
 from casino.consuming import metrics
 from casino.database import LedgerPool
-from casino.wallet import batch
+from casino.wallet import batch, isolation
 from casino.wallet.errors import (
     InvalidCommandError,
     WalletError,
@@ -89,14 +90,18 @@ async def _decide_items(pool: LedgerPool, items: list[_Item], started: float) ->
             outcomes = await batch.apply(pool, commands)
             for item, outcome in zip(parsed, outcomes, strict=True):
                 item.reply = _reply(outcome)
-        except (asyncpg.PostgresError, *batch.CONNECTION_FAILURES) as error:
-            log.warning("wallet database failed: %r", error, extra={"commands": len(parsed)})
+        except Exception as error:
+            # `apply` answers a failure of one command in that command's outcome: what is
+            # left is the database failing as a whole, or a failure nobody foresaw.
+            failed: WalletError
+            if isolation.is_the_databases(error):
+                log.warning("wallet database failed: %r", error, extra={"commands": len(parsed)})
+                failed = WalletUnavailableError()
+            else:
+                log.exception("wallet batch failed unexpectedly", extra={"commands": len(parsed)})
+                failed = WalletError()
             for item in parsed:
-                item.reply = RpcReply(error=WalletUnavailableError().body())
-        except Exception:
-            log.exception("wallet batch failed unexpectedly", extra={"commands": len(parsed)})
-            for item in parsed:
-                item.reply = RpcReply(error=WalletError().body())
+                item.reply = RpcReply(error=failed.body())
     return _account(items, time.perf_counter() - started)
 
 

@@ -7,11 +7,16 @@ ever, a retry gets the stored reply, the same key with another payload is 409.
 Decisions (acceptances and the business rejections the protocol lists) are recorded in the book
 and come back as reply values; refusals that are not decisions (unknown session, reused
 key, another player's transaction) raise a `WalletError` and record nothing.
+
+No balance passes `MAX_BALANCE`: a payout or a refund that would take it there is a
+recorded rejection (BALANCE_LIMIT_EXCEEDED). A refused refund leaves its bet refundable:
+a later rollback, under another transactionId, returns it once the balance has room.
 """
 
 from casino.vocabulary import Outcome, TransactionType
 from casino.wallet.book import Book, Entry, RequestIdentity, SessionWallet
 from casino.wallet.errors import (
+    BalanceLimitExceededError,
     CannotRollbackPayoutError,
     DuplicateTransactionError,
     InsufficientFundsError,
@@ -21,6 +26,7 @@ from casino.wallet.errors import (
     TransactionRolledBackError,
     WalletError,
 )
+from contracts.money import MAX_BALANCE
 from contracts.rpc import (
     AnyWalletCommand,
     CreditCommand,
@@ -97,6 +103,8 @@ def credit(book: Book, request: CreditRequest) -> RpcReply:
         if related is not None and related.wallet_id != session.wallet_id:
             raise _not_this_players(related_id)
     balance = book.balance(session) + request.amount
+    if balance > MAX_BALANCE:
+        return _reject(book, session, key, BalanceLimitExceededError())
     reply = _transaction_reply(request.transaction_id, balance, session)
     return book.record(session, key, reply, move=request.amount, related_transaction_id=related_id)
 
@@ -130,6 +138,8 @@ def rollback(book: Book, request: RollbackRequest) -> RpcReply:
         return book.record(session, key, reply, amount=0, bet=bet, round_id=bet.round_id)
     if book.round_has_payout(bet):
         return _reject(book, session, key, RollbackNotAllowedError(), bet)
+    if balance + bet.amount > MAX_BALANCE:
+        return _reject(book, session, key, BalanceLimitExceededError(), bet)
     reply = _rollback_reply(request, True, balance + bet.amount, session)
     return book.record(
         session, key, reply, move=bet.amount, amount=bet.amount, bet=bet, round_id=bet.round_id
