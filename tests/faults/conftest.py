@@ -40,7 +40,12 @@ PROVIDER_RETRIES = {
     "CASINO_RETRY_INITIAL_BACKOFF_SECONDS": "0.2",
     "CASINO_RETRY_MAX_BACKOFF_SECONDS": "1.0",
     "CASINO_ATTEMPT_TIMEOUT_SECONDS": "4",
-    "UNKNOWN_DEBIT_ROLLBACK_ATTEMPTS": "30",
+    "UNKNOWN_DEBIT_ROLLBACK_ATTEMPTS": "20",
+    # The retry queue (services/provider, "retry queue"): what a round's own retries left
+    # pending is looked at every second and resent soon, so the suite settles in minutes.
+    "PENDING_RESUME_INTERVAL_SECONDS": "1",
+    "PENDING_RETRY_INITIAL_BACKOFF_SECONDS": "1",
+    "PENDING_RETRY_MAX_BACKOFF_SECONDS": "5",
 }
 
 
