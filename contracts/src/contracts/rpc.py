@@ -6,6 +6,12 @@ equal to the gateway's timeout, so a command nobody waits for any more is not ap
 late by surprise (the queues and their arguments are in `contracts.topology`). The worker
 answers with exactly one `RpcReply`, success or error: every outcome is a reply value,
 never an exception that leaves the caller waiting.
+
+A wallet command carries `provider`: the code of the provider whose secret the gateway
+verified the callback with (`x-provider-code`, or the default provider's). A provider acts
+only on sessions of its own games, so the worker answers a session of another provider's
+game as an unknown one. None marks a command that did not come through a gateway (a
+tool's, a test's).
 """
 
 from typing import Annotated, Any, Literal, TypeAlias
@@ -20,21 +26,25 @@ from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, Rol
 class GetBalanceCommand(BaseModel):
     command: Literal["getBalance"] = "getBalance"
     request: GetBalanceRequest
+    provider: str | None = None
 
 
 class DebitCommand(BaseModel):
     command: Literal["debit"] = "debit"
     request: DebitRequest
+    provider: str | None = None
 
 
 class CreditCommand(BaseModel):
     command: Literal["credit"] = "credit"
     request: CreditRequest
+    provider: str | None = None
 
 
 class RollbackCommand(BaseModel):
     command: Literal["rollback"] = "rollback"
     request: RollbackRequest
+    provider: str | None = None
 
 
 AnyWalletCommand: TypeAlias = GetBalanceCommand | DebitCommand | CreditCommand | RollbackCommand

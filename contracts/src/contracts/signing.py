@@ -2,6 +2,8 @@
 
 A request to the casino carries `x-casino-signature` made with CASINO_SECRET; a request to
 the provider carries `x-provider-signature` made with PROVIDER_SECRET (docs/PROTOCOL.md).
+With many providers, a callback names its provider in `x-provider-code` and is signed with
+that provider's own callback secret.
 
 Replay protection: with `x-signature-timestamp: <unix seconds>` the MAC covers
 `b"<timestamp>." + body` and the receiver refuses it outside a tolerance. Several secrets
@@ -22,6 +24,8 @@ from pydantic import SecretStr
 CASINO_SIGNATURE_HEADER = "x-casino-signature"
 PROVIDER_SIGNATURE_HEADER = "x-provider-signature"
 TIMESTAMP_HEADER = "x-signature-timestamp"
+PROVIDER_CODE_HEADER = "x-provider-code"
+"""Names the provider whose secret signed a callback to the casino (many providers)."""
 DEFAULT_TOLERANCE_SECONDS = 300
 
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")

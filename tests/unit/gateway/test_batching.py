@@ -126,6 +126,7 @@ async def test_at_low_load_each_command_goes_alone_as_a_plain_message(
         assert json.loads(sent.body) == {
             "command": "getBalance",
             "request": {"sessionToken": f"t{n}"},
+            "provider": None,
         }
 
 

@@ -19,6 +19,7 @@ from gateway.app import create_app
 from gateway.callbacks import routes as wallet
 from gateway.callbacks.fast_path import FastPath
 from gateway.callbacks.signature import SignedCallbackDep
+from gateway.providers import RegistryRefresher
 from tests.unit.gateway.conftest import SECRET, FakeRpc, Gateway, settings
 
 
@@ -91,7 +92,10 @@ async def test_a_signed_post_to_a_wallet_callback_is_answered_without_the_app(
     scope = http_scope(
         "POST", f"/casino/{name}", signature_headers(raw, SECRET, CASINO_SIGNATURE_HEADER)
     )
-    scope["app"] = SimpleNamespace(state=SimpleNamespace(settings=settings(), wallet_rpc=rpc))
+    state = SimpleNamespace(
+        settings=settings(), wallet_rpc=rpc, registry=RegistryRefresher(None, settings())
+    )
+    scope["app"] = SimpleNamespace(state=state)
     sent: list[Message] = []
 
     async def receive() -> Message:

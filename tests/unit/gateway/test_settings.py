@@ -1,11 +1,13 @@
 """Settings come from the environment, and refuse what is unsafe outside development."""
 
 import pytest
+from cryptography.fernet import Fernet
 from pydantic import ValidationError
 
 from gateway.settings import GatewaySettings
 
 STRONG = "k3Jd9sLq2Vx8Nw4Rt6Yp1Zc5Hb7Mf0Ga"
+SECRETS_KEY = Fernet.generate_key().decode()
 
 
 @pytest.fixture(autouse=True)
@@ -17,6 +19,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "OPERATOR_API_KEY",
         "SIMULATE_ROUND_ENABLED",
         "LOG_EVERY_COMMAND",
+        "PROVIDER_SECRETS_KEY",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -42,6 +45,7 @@ def test_production_with_real_secrets_disables_simulate_round_and_success_lines_
 ) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
     monkeypatch.setenv("CASINO_SECRET", f"{STRONG}, {STRONG[::-1]}")
+    monkeypatch.setenv("PROVIDER_SECRETS_KEY", SECRETS_KEY)
 
     settings = GatewaySettings()
 
@@ -53,6 +57,7 @@ def test_production_with_real_secrets_disables_simulate_round_and_success_lines_
 def test_production_refuses_a_weak_operator_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
     monkeypatch.setenv("CASINO_SECRET", STRONG)
+    monkeypatch.setenv("PROVIDER_SECRETS_KEY", SECRETS_KEY)
     monkeypatch.setenv("OPERATOR_API_KEY", "changeme")
 
     with pytest.raises(ValidationError, match="OPERATOR_API_KEY"):
@@ -70,8 +75,9 @@ def test_an_empty_operator_key_means_none_is_configured(monkeypatch: pytest.Monk
 
 
 def test_no_secret_shows_in_a_repr_a_str_or_a_dump(monkeypatch: pytest.MonkeyPatch) -> None:
-    secrets = [STRONG, STRONG[::-1], f"{STRONG}-operator", "broker-password"]
+    secrets = [STRONG, STRONG[::-1], f"{STRONG}-operator", "broker-password", SECRETS_KEY]
     monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("PROVIDER_SECRETS_KEY", SECRETS_KEY)
     monkeypatch.setenv("CASINO_SECRET", f"{secrets[0]},{secrets[1]}")
     monkeypatch.setenv("OPERATOR_API_KEY", secrets[2])
     monkeypatch.setenv("AMQP_URL", f"amqp://casino:{secrets[3]}@broker:5672/")

@@ -1,9 +1,11 @@
 """The gateway application: `create_app` wires settings, resources, routes and errors.
 
-Resources (the RPC client, the wallet batcher over it, the HTTP client that forwards to
-the provider) are built in the lifespan, never at import time. A test can pass its own
-`rpc` (which then also takes the wallet commands, unbatched) or `provider_http`; those
-are the caller's to close, and no broker connection is opened for them.
+Resources (the RPC client, the wallet batcher over it, the provider registry kept fresh
+over it, the HTTP client that forwards to the provider) are built in the lifespan, never
+at import time. A test can pass its own `rpc` (which then also takes the wallet commands,
+unbatched), `registry` or `provider_http`; those are the caller's to start and close, and
+no broker connection is opened for them. Given an `rpc` and no `registry`, the gateway
+knows the default provider only (CASINO_SECRET), and never asks the casino.
 
 The signed wallet callbacks are answered before FastAPI's middleware and routing
 (`gateway.callbacks.fast_path`), by the same route code; everything else goes through
@@ -27,6 +29,7 @@ from gateway.callbacks.batching import WalletBatcher
 from gateway.callbacks.fast_path import FastPath
 from gateway.errors import install_error_handlers
 from gateway.openapi import install_openapi
+from gateway.providers import RegistryRefresher
 from gateway.routes import health, lobby, provider_forward
 from gateway.rpc import Rpc, RpcClient
 from gateway.settings import GatewaySettings
@@ -34,8 +37,9 @@ from gateway.settings import GatewaySettings
 DESCRIPTION = (
     "The casino's one public HTTP entry. Wallet callbacks (`/casino/getBalance`, `debit`, "
     "`credit`, `rollback`) must carry `x-casino-signature`: the hex HMAC-SHA256 of the raw "
-    "body with CASINO_SECRET (or of `<timestamp>.<body>` with `x-signature-timestamp`). "
-    "Every failure is `{success: false, error, code, retryable}`."
+    "body (or of `<timestamp>.<body>` with `x-signature-timestamp`) with the callback "
+    "secret of the provider named by `x-provider-code`; without that header, the default "
+    "provider's, CASINO_SECRET. Every failure is `{success: false, error, code, retryable}`."
 )
 
 # The gateway's metrics are Prometheus (`gateway.metrics`); it configures no OpenTelemetry
@@ -54,6 +58,7 @@ def create_app(
     settings: GatewaySettings | None = None,
     *,
     rpc: Rpc | None = None,
+    registry: RegistryRefresher | None = None,
     provider_http: httpx.AsyncClient | None = None,
 ) -> FastAPI:
     settings = settings or GatewaySettings()
@@ -62,6 +67,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             app.state.rpc = app.state.wallet_rpc = rpc
+            app.state.registry = registry
             if rpc is None:
                 client = RpcClient(settings.amqp_url.get_secret_value())
                 stack.push_async_callback(client.close)
@@ -70,6 +76,12 @@ def create_app(
                 # Closed before the client (last in, first out): its callers fail cleanly.
                 stack.push_async_callback(batcher.close)
                 app.state.rpc, app.state.wallet_rpc = client, batcher
+                if registry is None:
+                    app.state.registry = RegistryRefresher(client, settings)
+                    stack.push_async_callback(app.state.registry.close)
+                    await app.state.registry.start()
+            elif registry is None:
+                app.state.registry = RegistryRefresher(None, settings)
             app.state.provider_http = provider_http
             if provider_http is None:
                 app.state.provider_http = await stack.enter_async_context(

@@ -38,6 +38,12 @@ class SignatureInvalidError(GatewayError):
     code = ErrorCode.SIGNATURE_INVALID
 
 
+class ProviderDisabledError(GatewayError):
+    """Raised when a wallet callback is signed by a provider the operator disabled."""
+
+    code = ErrorCode.PROVIDER_DISABLED
+
+
 class ApiKeyInvalidError(GatewayError):
     """Raised when an operator endpoint is called without the configured API key."""
 

@@ -12,6 +12,10 @@
 - `gateway_wallet_batch_commands`: wallet commands per message sent
   (`gateway.callbacks.batching`); 1 at low load, more when commands queue up behind the
   messages in flight.
+- `gateway_registry_age_seconds`: how old the provider registry in force is, since the
+  casino's answer (`gateway.providers`); +Inf before its first answer. It grows past
+  REGISTRY_REFRESH_SECONDS only while the casino does not answer.
+- `gateway_registry_refresh_failures_total`: registry questions not answered usably.
 """
 
 from functools import cache
@@ -42,6 +46,14 @@ WALLET_BATCH_COMMANDS = Histogram(
     buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 500),
 )
 RPC_IN_FLIGHT = Gauge("gateway_rpc_in_flight", "Casino commands awaiting their reply.")
+REGISTRY_AGE = Gauge(
+    "gateway_registry_age_seconds",
+    "Seconds since the casino answered the provider registry in force (+Inf before any).",
+)
+REGISTRY_REFRESH_FAILURES = Counter(
+    "gateway_registry_refresh_failures_total",
+    "Provider registry questions the casino did not answer usably.",
+)
 
 router = APIRouter(tags=["health"])
 

@@ -19,7 +19,7 @@ from pydantic.json_schema import models_json_schema
 from contracts.errors import CATALOGUE, ErrorBody, ErrorCode
 from contracts.lobby import LaunchGameRequest, SimulateRoundRequest
 from contracts.provider import ProviderLaunchRequest, ProviderSimulateRequest
-from contracts.signing import CASINO_SIGNATURE_HEADER, TIMESTAMP_HEADER
+from contracts.signing import CASINO_SIGNATURE_HEADER, PROVIDER_CODE_HEADER, TIMESTAMP_HEADER
 from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, RollbackRequest
 
 REQUEST_BODIES: tuple[type[BaseModel], ...] = (
@@ -32,7 +32,7 @@ REQUEST_BODIES: tuple[type[BaseModel], ...] = (
     ProviderLaunchRequest,
     ProviderSimulateRequest,
 )
-_SIGNATURE_HEADERS = (CASINO_SIGNATURE_HEADER, TIMESTAMP_HEADER)
+_SIGNATURE_HEADERS = (CASINO_SIGNATURE_HEADER, TIMESTAMP_HEADER, PROVIDER_CODE_HEADER)
 _REFS, _SCHEMAS = models_json_schema(
     [(model, "validation") for model in REQUEST_BODIES],
     ref_template="#/components/schemas/{model}",

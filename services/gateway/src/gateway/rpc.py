@@ -94,7 +94,13 @@ class RpcClient:
         self._connected = False
 
     async def call(
-        self, queue: str, command: BaseModel, *, reply_within: float, correlation_id: str
+        self,
+        queue: str,
+        command: BaseModel,
+        *,
+        reply_within: float,
+        correlation_id: str,
+        quiet: bool = False,
     ) -> RpcReply:
         """Publish `command` to `queue` and wait at most `reply_within` seconds for its reply.
 
@@ -102,13 +108,16 @@ class RpcClient:
         any more is dropped from the queue rather than applied late by surprise.
 
         Raises WalletUnavailableError when the broker is down, the queue does not exist, or
-        no reply comes in time; a reply that arrives later is dropped.
+        no reply comes in time; a reply that arrives later is dropped. Each such failure is
+        logged as a warning, or at DEBUG when `quiet` (a caller that asks again and again,
+        and says once itself that the answers stopped: `gateway.providers`).
         """
         body = await self.request(
             queue,
             command.model_dump_json(by_alias=True).encode(),
             reply_within=reply_within,
             correlation_id=correlation_id,
+            quiet=quiet,
         )
         return RpcReply.model_validate_json(body)
 
@@ -121,6 +130,7 @@ class RpcClient:
         expiration: float | None = None,
         message_type: str | None = None,
         correlation_id: str | None = None,
+        quiet: bool = False,
     ) -> bytes:
         """Publish a ready-made `body` and return its reply's body, failing as `call` does.
 
@@ -135,6 +145,7 @@ class RpcClient:
         future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
         self._pending[message_id] = future
         logged: dict[str, Any] = {"queue": queue}
+        level = logging.DEBUG if quiet else logging.WARNING
         headers: dict[str, Any] = {}
         if correlation_id is not None:
             logged["correlation_id"] = headers[CORRELATION_HEADER] = correlation_id
@@ -155,17 +166,17 @@ class RpcClient:
                 )
                 return await future
         except TimeoutError:
-            log.warning("no reply within %ss", reply_within, extra=logged)
+            log.log(level, "no reply within %ss", reply_within, extra=logged)
             raise WalletUnavailableError(
                 f"The casino did not answer within {reply_within:g}s"
             ) from None
         except PublishError:
-            log.warning("command unroutable: no consumer queue", extra=logged)
+            log.log(level, "command unroutable: no consumer queue", extra=logged)
             raise WalletUnavailableError(
                 "The casino is not consuming commands; retry later"
             ) from None
         except CONNECTION_EXCEPTIONS:
-            log.warning("publishing failed", exc_info=True, extra=logged)
+            log.log(level, "publishing failed", exc_info=True, extra=logged)
             raise WalletUnavailableError(
                 "The casino's message broker is unreachable; retry later"
             ) from None

@@ -19,6 +19,14 @@ and lets one gateway keep several workers busy.
 answered with success at INFO; off, those go at DEBUG and only refusals and failures are
 logged at INFO (`gateway.commands`): a JSON line per bet was a large share of a wallet
 callback's CPU (docs/PERFORMANCE.md).
+
+Many providers (`gateway.providers`): a callback names its provider in `x-provider-code`;
+without it, it is DEFAULT_PROVIDER_CODE's, whose secret is CASINO_SECRET (plus any callback
+secret the registry holds for it), so a seed-style client works unchanged;
+REQUIRE_PROVIDER_CODE refuses a callback without the header. Every other provider's
+secrets come from the casino's registry, re-read every REGISTRY_REFRESH_SECONDS and opened
+with PROVIDER_SECRETS_KEY (Fernet keys, the casino's; refused outside development when it
+is the development key).
 """
 
 from typing import Annotated, Any
@@ -27,6 +35,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contracts.durations import Seconds
+from contracts.secret_box import DEVELOPMENT_KEY, check_keys
 from contracts.secrets import DEVELOPMENT, OptionalSecret, SecretList, check_secrets
 from contracts.signing import DEFAULT_TOLERANCE_SECONDS
 from contracts.topology import LOBBY_QUEUE, WALLET_QUEUE
@@ -47,6 +56,11 @@ class GatewaySettings(BaseSettings):
     # /provider/simulate plays a whole round (with wallet callbacks) before it answers.
     provider_timeout_seconds: Seconds = 60.0
     casino_secret: SecretList = (SecretStr(DEVELOPMENT_CASINO_SECRET),)
+    default_provider_code: Annotated[str, Field(min_length=1)] = "demo-provider"
+    require_provider_code: bool = False
+    provider_secrets_key: SecretList = (DEVELOPMENT_KEY,)
+    # How stale the registry may be: an operator's change is honoured within about this.
+    registry_refresh_seconds: Seconds = 2.0
     signature_tolerance_seconds: Annotated[int, Field(ge=1)] = DEFAULT_TOLERANCE_SECONDS
     signature_timestamp_required: bool = False
     rpc_timeout_seconds: Seconds = 5.0
@@ -79,6 +93,7 @@ class GatewaySettings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_insecure_secrets(self) -> "GatewaySettings":
         check_secrets("CASINO_SECRET", self.casino_secret, self.environment)
+        check_keys(self.provider_secrets_key, self.environment)
         if self.operator_api_key is not None:
             check_secrets("OPERATOR_API_KEY", (self.operator_api_key,), self.environment)
         return self

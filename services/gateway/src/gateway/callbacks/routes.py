@@ -1,7 +1,7 @@
 """The casino's wallet callbacks, as the provider calls them: each endpoint parses its
 signed body against the contract (`gateway.body.parse_body`: 400 INVALID_REQUEST or
-INVALID_AMOUNT naming the field), makes it a wallet command and sends it on. Nothing
-unsigned or malformed reaches the queue.
+INVALID_AMOUNT naming the field), makes it a wallet command that names the provider who
+signed it, and sends it on. Nothing unsigned or malformed reaches the queue.
 
 `callbacks.fast_path` answers a POST to these paths by calling the endpoints below itself,
 in front of FastAPI, so each takes a `SignedCallback` (`callbacks.signature`) and nothing
@@ -31,6 +31,7 @@ router = APIRouter(prefix="/casino", tags=["wallet callbacks (signed by the prov
 _EVERY_CALLBACK = (
     ErrorCode.INVALID_REQUEST,
     ErrorCode.SIGNATURE_INVALID,
+    ErrorCode.PROVIDER_DISABLED,
     ErrorCode.INVALID_SESSION,
     ErrorCode.PAYLOAD_TOO_LARGE,
     ErrorCode.INTERNAL_ERROR,
@@ -51,7 +52,9 @@ _MONEY_MOVING = (
 )
 async def get_balance(callback: SignedCallbackDep) -> Response:
     """The balance of the session player's wallet."""
-    command = GetBalanceCommand(request=parse_body(GetBalanceRequest, callback.body))
+    command = GetBalanceCommand(
+        request=parse_body(GetBalanceRequest, callback.body), provider=callback.provider
+    )
     return await callback.send(command)
 
 
@@ -65,7 +68,9 @@ async def get_balance(callback: SignedCallbackDep) -> Response:
 )
 async def debit(callback: SignedCallbackDep) -> Response:
     """A bet. Idempotent by transactionId: a retry gets the first reply again."""
-    command = DebitCommand(request=parse_body(DebitRequest, callback.body))
+    command = DebitCommand(
+        request=parse_body(DebitRequest, callback.body), provider=callback.provider
+    )
     return await callback.send(command)
 
 
@@ -77,7 +82,9 @@ async def debit(callback: SignedCallbackDep) -> Response:
 )
 async def credit(callback: SignedCallbackDep) -> Response:
     """A payout (0 closes a losing round). Idempotent by transactionId."""
-    command = CreditCommand(request=parse_body(CreditRequest, callback.body))
+    command = CreditCommand(
+        request=parse_body(CreditRequest, callback.body), provider=callback.provider
+    )
     return await callback.send(command)
 
 
@@ -97,5 +104,7 @@ async def credit(callback: SignedCallbackDep) -> Response:
 )
 async def rollback(callback: SignedCallbackDep) -> Response:
     """Cancels a bet; an unknown bet leaves a tombstone. Idempotent by transactionId."""
-    command = RollbackCommand(request=parse_body(RollbackRequest, callback.body))
+    command = RollbackCommand(
+        request=parse_body(RollbackRequest, callback.body), provider=callback.provider
+    )
     return await callback.send(command)

@@ -1,10 +1,25 @@
 """A wallet callback shown to be signed: its body read within MAX_BODY_BYTES, then its
-`x-casino-signature` verified against CASINO_SECRET, before anything is parsed, so an
-unsigned body is never interpreted, let alone sent to the wallet.
+`x-casino-signature` verified with the secrets of the provider it names, before anything
+is parsed, so an unsigned body is never interpreted, let alone sent to the wallet.
 
-The signature covers the raw bytes exactly as received. Any configured CASINO_SECRET
-verifies (rotation), and with `x-signature-timestamp` the MAC covers the timestamp too and
-a stale one is refused (`contracts.signing`).
+In order:
+
+1. The provider: `x-provider-code`, or without it DEFAULT_PROVIDER_CODE (refused when
+   REQUIRE_PROVIDER_CODE is on).
+2. Its secrets, looked up in the registry in force (`gateway.providers`; no I/O): the
+   default provider's are CASINO_SECRET and any the registry holds for it, any other
+   provider's are its registry secrets only. A code the registry does not know is
+   verified against a secret nobody has, so it fails exactly as a wrong signature does,
+   in the same time and with the same answer: the answer does not tell which providers
+   exist. Only before the casino first answered is a code other than the default's
+   answered 503 (retryable): the gateway cannot tell yet.
+3. The signature over the raw bytes exactly as received; any of those secrets verifies
+   (rotation), and with `x-signature-timestamp` the MAC covers the timestamp too and a
+   stale one is refused (`contracts.signing`).
+4. Only then, a provider the operator disabled: PROVIDER_DISABLED, nothing sent.
+
+The code verified travels on the wallet command (`contracts.rpc`), so the worker can keep
+a provider to its own games.
 
 A route takes one `SignedCallback`, where it once took five dependencies (settings twice,
 the RPC client, the raw body, two headers): FastAPI's solving of each cost more CPU per
@@ -13,20 +28,36 @@ calls `signed_callback` itself. The headers are still documented
 (`openapi.signed_json_body`).
 """
 
+import secrets
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, SecretStr
 from starlette.datastructures import Headers
 
-from contracts.signing import CASINO_SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
+from contracts.signing import (
+    CASINO_SIGNATURE_HEADER,
+    PROVIDER_CODE_HEADER,
+    TIMESTAMP_HEADER,
+    SignatureError,
+    verify,
+)
 from gateway.body import read_raw_body
 from gateway.commands import send_command
-from gateway.errors import SignatureInvalidError
+from gateway.errors import (
+    ProviderDisabledError,
+    SignatureInvalidError,
+    WalletUnavailableError,
+)
+from gateway.providers import KnownProviders
 from gateway.rpc import Rpc
 from gateway.settings import GatewaySettings
+
+_NOBODYS_SECRET = (SecretStr(secrets.token_hex(32)),)
+"""What an unknown provider's signature is checked against: one HMAC, as for a provider
+with one secret, and never a match."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +66,8 @@ class SignedCallback:
     settings: GatewaySettings
     wallet: Rpc
     """Batches wallet commands (`callbacks.batching`)."""
+    provider: str
+    """The code of the provider whose secret signed `body`."""
 
     async def send(self, command: BaseModel) -> Response:
         """`command` sent to the wallet queue, its reply as the HTTP answer."""
@@ -49,25 +82,43 @@ class SignedCallback:
 
 async def signed_callback(request: Request) -> SignedCallback:
     """Size first (413 before any signature work), then the signature."""
-    settings: GatewaySettings = request.app.state.settings
+    state = request.app.state
+    settings: GatewaySettings = state.settings
     raw = await read_raw_body(request, settings)
-    check_signature(raw, request.headers, settings)
-    return SignedCallback(raw, settings, request.app.state.wallet_rpc)
+    provider = verified_provider(raw, request.headers, settings, state.registry.known)
+    return SignedCallback(raw, settings, state.wallet_rpc, provider)
 
 
-def check_signature(raw: bytes, headers: Headers, settings: GatewaySettings) -> None:
-    """Refuse the body unless a configured CASINO_SECRET is shown to have signed it."""
+def verified_provider(
+    raw: bytes, headers: Headers, settings: GatewaySettings, known: KnownProviders
+) -> str:
+    """The code of the enabled provider shown to have signed `raw`; refused otherwise."""
+    code = headers.get(PROVIDER_CODE_HEADER)
+    if code is None:
+        if settings.require_provider_code:
+            raise SignatureInvalidError(
+                f"The request signature is invalid: {PROVIDER_CODE_HEADER} header is required"
+            )
+        code = settings.default_provider_code
+    provider = known.by_code.get(code)
+    if provider is None and not known.loaded:
+        raise WalletUnavailableError("The provider registry is not loaded yet; retry later")
     try:
         verify(
             raw,
             headers.get(CASINO_SIGNATURE_HEADER),
-            settings.casino_secret,
+            _NOBODYS_SECRET if provider is None else provider.secrets,
             timestamp=headers.get(TIMESTAMP_HEADER),
             require_timestamp=settings.signature_timestamp_required,
             tolerance_seconds=settings.signature_tolerance_seconds,
         )
     except SignatureError as error:
         raise SignatureInvalidError(f"The request signature is invalid: {error}") from None
+    if provider is None:  # nobody's secret verified a signature: not in this universe
+        raise SignatureInvalidError("The request signature is invalid")
+    if not provider.enabled:
+        raise ProviderDisabledError("The provider is disabled")
+    return code
 
 
 SignedCallbackDep = Annotated[SignedCallback, Depends(signed_callback)]
