@@ -149,7 +149,7 @@ def no_secret_in_any_log_line(caplog: pytest.LogCaptureFixture) -> Iterator[None
 
 
 async def test_a_seed_style_callback_verifies_with_casino_secret_as_the_default_provider(
-    gateway: TenantGateway,
+    gateway: TenantGateway, caplog: pytest.LogCaptureFixture
 ) -> None:
     response = await gateway.debit(SECRET, None)
 
@@ -157,6 +157,8 @@ async def test_a_seed_style_callback_verifies_with_casino_secret_as_the_default_
     [sent] = gateway.wallet.sent
     assert isinstance(sent.command, DebitCommand)
     assert sent.command.provider == "demo-provider"
+    [answered] = [r for r in caplog.records if r.getMessage() == "casino command answered"]
+    assert answered.provider == "demo-provider"  # type: ignore[attr-defined]
 
 
 async def test_a_provider_signing_with_its_own_secret_is_sent_on_naming_it(

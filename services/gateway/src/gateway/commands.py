@@ -3,10 +3,11 @@
 A `result` is the casino's success body, answered 200 as it came; an `error` is answered
 with the catalogue's status for its code (`errors.CasinoRefusedError`), body unchanged.
 Each command's round trip is measured (`gateway.metrics`) and logged, "casino command
-answered", with the request's correlation id (which the worker logs too). A refusal or
-failure is logged at INFO; a success at INFO only with `log_success` (LOG_EVERY_COMMAND,
-on in development), else at DEBUG: under load that JSON line was a large share of a
-wallet callback's CPU (docs/PERFORMANCE.md), and the worker logs each command anyway.
+answered", with the request's correlation id (which the worker logs too) and, for a wallet
+command, the provider that signed it. A refusal or failure is logged at INFO; a success at
+INFO only with `log_success` (LOG_EVERY_COMMAND, on in development), else at DEBUG: under
+load that JSON line was a large share of a wallet callback's CPU (docs/PERFORMANCE.md), and
+the worker logs each command anyway.
 """
 
 import logging
@@ -58,6 +59,7 @@ async def send_command(
                     "transaction_id": getattr(
                         getattr(command, "request", None), "transaction_id", None
                     ),
+                    "provider": getattr(command, "provider", None),
                     "outcome": outcome,
                     "seconds": round(elapsed, 4),
                 },
