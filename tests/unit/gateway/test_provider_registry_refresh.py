@@ -116,6 +116,27 @@ async def test_a_secret_sealed_with_another_key_does_not_verify_and_is_reported_
     assert "PROVIDER_SECRETS_KEY" in warning
 
 
+async def test_a_secret_is_opened_once_not_at_every_answer(
+    gateway: TenantGateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    real_open = SecretBox.open
+
+    def counting_open(box: SecretBox, sealed: str) -> SecretStr:
+        opened.append(sealed)
+        return real_open(box, sealed)
+
+    monkeypatch.setattr(SecretBox, "open", counting_open)
+    for _ in range(3):
+        await gateway.registry.refresh()
+    gateway.casino.providers.append(registered("prov-c", "provider-c-secret-0123456789"))
+    await gateway.registry.refresh()
+
+    assert opened == gateway.casino.providers[-1].callback_secrets
+    assert (await gateway.debit(SECRET_A, "prov-a")).status_code == 200
+    assert (await gateway.debit("provider-c-secret-0123456789", "prov-c")).status_code == 200
+
+
 async def wait_for(condition: Callable[[], bool], what: str) -> None:
     for _ in range(500):
         if condition():
