@@ -37,12 +37,13 @@ def test_the_committed_document_is_the_generated_one(relative: str) -> None:
 def test_the_asyncapi_document_has_both_queues_with_their_payloads_and_reply() -> None:
     document = DOCUMENTS["docs/asyncapi.json"]
     addresses = {channel["address"] for channel in document["channels"].values()}
-    assert addresses == {"casino.wallet.v2", "casino.lobby.v2"}
+    assert addresses == {"casino.wallet.v2", "casino.lobby.v2", "casino.lobby.v2.registry"}
     schemas = document["components"]["schemas"]
     debit = schemas["DebitRequest"]["properties"]
     assert {"sessionToken", "transactionId", "roundId", "amount"} <= set(debit)
     assert {"WalletCommand", "WalletBatch", "LobbyCommand", "RpcReply"} <= set(schemas)
     assert {"WalletBatchReply", "BatchedWalletCommand"} <= set(schemas)
+    assert {"RegistryCommand", "ProviderRegistry"} <= set(schemas)
     for name, operation in document["operations"].items():
         replies = [message["$ref"].rsplit("/", 1)[1] for message in operation["reply"]["messages"]]
         wallet = name.startswith("casino.wallet.v2")

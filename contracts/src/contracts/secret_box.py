@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from pydantic import SecretStr
 
+from contracts.secrets import DEVELOPMENT
+
 DEVELOPMENT_KEY = SecretStr("zyyy5i1iCKakVWcyQ4pJA4a73VR3H6YgOfWXnOZbtmM=")
 """The key of development and tests; a service outside development refuses it."""
 
@@ -54,3 +56,16 @@ class SecretBox:
 def new_secret() -> SecretStr:
     """A fresh shared secret for a provider."""
     return SecretStr(secrets.token_urlsafe(32))
+
+
+def check_keys(keys: Sequence[SecretStr], environment: str) -> None:
+    """Refuse PROVIDER_SECRETS_KEY outside development if it is the development key, or
+    is not a list of Fernet keys (the message never shows a key)."""
+    SecretBox(keys)
+    if environment != DEVELOPMENT and any(
+        key.get_secret_value() == DEVELOPMENT_KEY.get_secret_value() for key in keys
+    ):
+        raise ValueError(
+            f"PROVIDER_SECRETS_KEY is the development key; set a real one "
+            f"(ENVIRONMENT={environment})"
+        )

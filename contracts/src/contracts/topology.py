@@ -45,6 +45,13 @@ class QueueSpec:
     durable: bool = True
 
 
+def registry_queue(lobby_queue: str) -> str:
+    """Where gateways ask the lobby process for the provider registry (`contracts.registry`):
+    a queue of its own, so the question never waits behind a slow simulateRound, named
+    after the lobby's, so that a stack (or a test run) with its own lobby queue has its own."""
+    return f"{lobby_queue}.registry"
+
+
 def dead_letter_routing_key(command_queue: str) -> str:
     """Where a command queue's dead letters are routed, and the name of the queue they land in."""
     return f"{command_queue}{DEAD_LETTER_SUFFIX}"

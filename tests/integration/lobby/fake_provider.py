@@ -22,8 +22,9 @@ from fastapi.responses import JSONResponse
 from contracts.signing import PROVIDER_SIGNATURE_HEADER, SignatureError, verify
 from tests.support.processes import free_port, wait_until
 
-# The provider's own view of the balance is deliberately wrong: the lobby must not use it.
-PROVIDER_FINAL_BALANCE = -1
+# The provider's own view of the balance is deliberately wrong (a valid balance no wallet
+# of these tests holds): the lobby must not use it.
+PROVIDER_FINAL_BALANCE = 987_654_321
 
 
 class FakeProvider:

@@ -1,5 +1,6 @@
 """The `casino` command: migrate, seed, create-player, wallet-worker, lobby, play-round,
-check-ledger.
+check-ledger, provider (add, rotate-secret, retire-secret, disable, enable, list) and
+game add.
 
 Configuration comes from the environment only (`CasinoSettings`). Ids are printed for
 people, or as JSON with `--json` for scripts and tests.
@@ -8,28 +9,26 @@ people, or as JSON with `--json` for scripts and tests.
 import argparse
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
-from casino.database import Database, make_database, make_engine, migrate
+from casino.database import migrate, run_with_database
+from casino.providers import commands as provider_commands
 from casino.settings import CasinoSettings
 from casino.tools import play_round
 from casino.tools.seed import DEMO_PROVIDER_CODE, create_player, seed_demo_world
 from contracts.logs import configure_logging
 from contracts.money import MAX_AMOUNT
 
-T = TypeVar("T")
-
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     settings = CasinoSettings()
+    database_url = settings.casino_database_url.get_secret_value()
     match args.command:
         case "migrate":
-            migrate(settings.casino_database_url.get_secret_value())
+            migrate(database_url)
             print("casino database is at the newest schema")
         case "seed":
-            world = _with_database(settings, seed_demo_world)
+            world = run_with_database(database_url, seed_demo_world)
             _print(
                 args.json,
                 {
@@ -42,8 +41,9 @@ def main(argv: list[str] | None = None) -> None:
                 },
             )
         case "create-player":
-            player = _with_database(
-                settings, lambda database: create_player(database, args.balance, args.currency)
+            player = run_with_database(
+                database_url,
+                lambda database: create_player(database, args.balance, args.currency),
             )
             _print(
                 args.json,
@@ -68,6 +68,8 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit(_play_round(args, settings))
         case "check-ledger":
             raise SystemExit(_check_ledger(args, settings))
+        case "provider" | "game":
+            raise SystemExit(provider_commands.run(args, settings))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     ledger.add_argument("--provider-code", default=DEMO_PROVIDER_CODE)
     ledger.add_argument("--json", action="store_true", help="print the report as JSON")
+    provider_commands.add_arguments(commands)
     return parser
 
 
@@ -115,20 +118,9 @@ def _play_round(args: argparse.Namespace, settings: CasinoSettings) -> int:
     """Play for the given player and game, or for the seed's demo player at its game."""
     user_id, game_id = args.user, args.game
     if user_id is None or game_id is None:
-        world = _with_database(settings, seed_demo_world)
+        world = run_with_database(settings.casino_database_url.get_secret_value(), seed_demo_world)
         user_id, game_id = user_id or str(world.player.user_id), game_id or str(world.game_id)
     return play_round.play(args, user_id, game_id, settings.operator_api_key)
-
-
-def _with_database(settings: CasinoSettings, use: Callable[[Database], Awaitable[T]]) -> T:
-    async def run() -> T:
-        engine = make_engine(settings.casino_database_url.get_secret_value(), pool_size=1)
-        try:
-            return await use(make_database(engine))
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
 
 
 def _print(as_json: bool, fields: dict[str, object]) -> None:

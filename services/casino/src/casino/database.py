@@ -5,8 +5,10 @@ Nothing connects at import time; callers build an engine from a URL in their lif
 (the worker, the CLI, a test), so any of them can point at any database.
 """
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from importlib.resources import files
-from typing import TypeAlias
+from typing import TypeAlias, TypeVar
 
 import asyncpg
 import orjson
@@ -19,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+T = TypeVar("T")
 Database = async_sessionmaker[AsyncSession]
 """The casino database through the ORM: `async with database.begin() as db` is one
 transaction. (SQLAlchemy calls this a session factory; here "session" means a game
@@ -114,6 +117,20 @@ def _json_text(value: object) -> str:
 def make_database(engine: AsyncEngine) -> Database:
     # Committed rows are not reloaded: every command reads what it needs afresh.
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def run_with_database(database_url: str, use: Callable[[Database], Awaitable[T]]) -> T:
+    """Run `use` on a one-connection `Database` in an event loop of its own, for a
+    command line tool; the engine is disposed of afterwards."""
+
+    async def run() -> T:
+        engine = make_engine(database_url, pool_size=1)
+        try:
+            return await use(make_database(engine))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
 
 
 def migrate(database_url: str) -> None:

@@ -12,6 +12,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from contracts.secret_box import DEVELOPMENT_KEY, check_keys
 from contracts.secrets import DEVELOPMENT, OptionalSecret, SecretList, check_secrets
 from contracts.topology import LOBBY_QUEUE, WALLET_QUEUE
 
@@ -35,6 +36,12 @@ class CasinoSettings(BaseSettings):
     # Only `casino play-round` uses it: the gateway's key for the operator endpoints.
     operator_api_key: OptionalSecret = None
     provider_secret: SecretList = (SecretStr(DEVELOPMENT_PROVIDER_SECRET),)
+    # The provider the seed's single secrets belong to: reached at PROVIDER_URL, signed
+    # with PROVIDER_SECRET (the gateway verifies its callbacks with CASINO_SECRET). Every
+    # other provider is in the registry (`casino provider add`).
+    default_provider_code: str = "demo-provider"
+    # Seals provider secrets at rest (`contracts.secret_box`): Fernet keys, the first seals.
+    provider_secrets_key: SecretList = (DEVELOPMENT_KEY,)
     # How many wallet commands one worker holds unacknowledged, and so runs at once. Each
     # one in flight holds a database connection, so the pool is sized from it.
     wallet_prefetch: Annotated[int, Field(ge=1, le=1000)] = 20
@@ -48,6 +55,7 @@ class CasinoSettings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_insecure_secrets(self) -> "CasinoSettings":
         check_secrets("PROVIDER_SECRET", self.provider_secret, self.environment)
+        check_keys(self.provider_secrets_key, self.environment)
         return self
 
     @property

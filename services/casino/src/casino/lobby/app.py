@@ -23,8 +23,9 @@ from casino.consuming.health import Ping, orm_ping
 from casino.lobby.handlers import handle_lobby_command
 from casino.lobby.provider_client import SIMULATE_TIMEOUT_SECONDS
 from casino.lobby.resources import open_lobby
+from casino.providers.answering import answer_registry_questions
 from casino.settings import CasinoSettings
-from contracts.topology import LOBBY_QUEUE
+from contracts.topology import LOBBY_QUEUE, registry_queue
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +39,13 @@ GRACEFUL_TIMEOUT_SECONDS = SIMULATE_TIMEOUT_SECONDS + 5
 
 
 def build_broker(
-    amqp_url: str, queue: str = LOBBY_QUEUE, prefetch: int = LOBBY_PREFETCH
+    amqp_url: str,
+    queue: str = LOBBY_QUEUE,
+    prefetch: int = LOBBY_PREFETCH,
 ) -> RabbitBroker:
-    """A broker whose one subscriber answers lobby commands on the durable `queue`."""
-    return command_broker(
+    """A broker whose subscribers answer lobby commands on the durable `queue`, and the
+    gateways' questions for the provider registry beside it (`topology.registry_queue`)."""
+    broker = command_broker(
         amqp_url,
         queue,
         handle_lobby_command,
@@ -49,6 +53,8 @@ def build_broker(
         graceful_timeout=GRACEFUL_TIMEOUT_SECONDS,
         logger=log,
     )
+    answer_registry_questions(broker, registry_queue(queue))
+    return broker
 
 
 def build_app(settings: CasinoSettings) -> AsgiFastStream:

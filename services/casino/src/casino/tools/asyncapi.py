@@ -17,6 +17,7 @@ from pydantic.json_schema import models_json_schema
 from casino.lobby.app import build_broker
 from casino.wallet.consumer import build_wallet_broker
 from contracts import topology
+from contracts.registry import ProviderRegistry, RegistryCommand
 from contracts.rpc import LobbyCommand, RpcReply, WalletBatch, WalletBatchReply, WalletCommand
 
 # The document describes the deployment in compose.yaml, whatever this machine's settings.
@@ -45,7 +46,9 @@ def asyncapi_document() -> dict[str, Any]:
             "Under load the gateway carries the wallet commands waiting at the same moment "
             "in one message of AMQP type `wallet.batch` (a `WalletBatch`), decided in one "
             "database transaction and answered with one `WalletBatchReply`, a reply per "
-            "command in order."
+            "command in order. Gateways also ask the lobby process for the provider "
+            "registry (`RegistryCommand`, answered with an `RpcReply` whose `result` is a "
+            "`ProviderRegistry`, its callback secrets sealed)."
         ),
         schema_version="3.0.0",
     )
@@ -61,7 +64,12 @@ def asyncapi_document() -> dict[str, Any]:
             "description": "One command, or a batch (AMQP type `wallet.batch`).",
         },
         topology.LOBBY_QUEUE: _schema("LobbyCommand", LobbyCommand, schemas),
+        topology.registry_queue(topology.LOBBY_QUEUE): _schema(
+            "RegistryCommand", RegistryCommand, schemas
+        ),
     }
+    # The registry's answer is an RpcReply whose `result` is a ProviderRegistry.
+    _schema("ProviderRegistry", ProviderRegistry, schemas)
     replies = {"RpcReply": RpcReply, "WalletBatchReply": WalletBatchReply}
     for name, model in replies.items():
         document["components"]["messages"][name] = {
