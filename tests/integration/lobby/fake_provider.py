@@ -136,9 +136,10 @@ def _refusal(status: int, code: str, error: str) -> JSONResponse:
 
 
 @asynccontextmanager
-async def serving(app: FastAPI) -> AsyncIterator[str]:
-    """Serve `app` on a free 127.0.0.1 port for as long as the context lasts; yield its URL."""
-    port = free_port()
+async def serving(app: FastAPI, port: int | None = None) -> AsyncIterator[str]:
+    """Serve `app` on 127.0.0.1 (on `port`, or a free one) for as long as the context lasts;
+    yield its URL."""
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     task = asyncio.create_task(server.serve())
 

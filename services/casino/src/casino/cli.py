@@ -9,14 +9,24 @@ people, or as JSON with `--json` for scripts and tests.
 import argparse
 import asyncio
 import json
+import sys
 
-from casino.database import migrate, run_with_database
+from casino.database import Database, migrate, run_with_database
 from casino.providers import commands as provider_commands
 from casino.settings import CasinoSettings
 from casino.tools import play_round
-from casino.tools.seed import DEMO_PROVIDER_CODE, create_player, seed_demo_world
+from casino.tools.seed import (
+    DEMO_GAME_CODE,
+    DEMO_PROVIDER_CODE,
+    SECOND_PROVIDER_URL,
+    create_player,
+    seed_demo_world,
+    seed_second_provider,
+)
 from contracts.logs import configure_logging
 from contracts.money import MAX_AMOUNT
+from contracts.secret_box import SecretBox
+from contracts.secrets import DEVELOPMENT
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -28,18 +38,7 @@ def main(argv: list[str] | None = None) -> None:
             migrate(database_url)
             print("casino database is at the newest schema")
         case "seed":
-            world = run_with_database(database_url, seed_demo_world)
-            _print(
-                args.json,
-                {
-                    "userId": str(world.player.user_id),
-                    "gameId": str(world.game_id),
-                    "providerCode": world.provider_code,
-                    "currency": world.player.currency,
-                    "balance": world.player.balance,
-                    "walletId": str(world.player.wallet_id),
-                },
-            )
+            _print(args.json, run_with_database(database_url, lambda db: _seed(db, args, settings)))
         case "create-player":
             player = run_with_database(
                 database_url,
@@ -78,6 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="bring the casino database to the newest schema")
     seed = commands.add_parser("seed", help="create the demo world (idempotent)")
     seed.add_argument("--json", action="store_true", help="print the ids as JSON")
+    seed.add_argument(
+        "--second-provider-url",
+        default=SECOND_PROVIDER_URL,
+        help="where the second demo provider is registered (development only)",
+    )
     player = commands.add_parser("create-player", help="a new player with a funded wallet")
     player.add_argument("--balance", type=_minor_units, required=True, help="minor units")
     player.add_argument("--currency", type=_currency, default="USD")
@@ -98,6 +102,51 @@ def _parser() -> argparse.ArgumentParser:
     ledger.add_argument("--json", action="store_true", help="print the report as JSON")
     provider_commands.add_arguments(commands)
     return parser
+
+
+async def _seed(
+    database: Database, args: argparse.Namespace, settings: CasinoSettings
+) -> dict[str, object]:
+    """The demo world, and in development its second provider: what was seeded."""
+    world = await seed_demo_world(database)
+    providers: list[dict[str, object]] = [
+        {
+            "code": world.provider_code,
+            "gameCode": DEMO_GAME_CODE,
+            "gameId": str(world.game_id),
+            "endpoint": settings.provider_url,
+        }
+    ]
+    if settings.environment == DEVELOPMENT:
+        second = await seed_second_provider(
+            database,
+            SecretBox(settings.provider_secrets_key),
+            settings.environment,
+            args.second_provider_url,
+        )
+        providers.append(
+            {
+                "code": second.code,
+                "gameCode": second.game_code,
+                "gameId": str(second.game_id),
+                "endpoint": second.endpoint,
+            }
+        )
+    else:
+        print(
+            f"the second demo provider is seeded in development only "
+            f"(ENVIRONMENT={settings.environment})",
+            file=sys.stderr,
+        )
+    return {
+        "userId": str(world.player.user_id),
+        "gameId": str(world.game_id),
+        "providerCode": world.provider_code,
+        "currency": world.player.currency,
+        "balance": world.player.balance,
+        "walletId": str(world.player.wallet_id),
+        "providers": providers,
+    }
 
 
 def _check_ledger(args: argparse.Namespace, settings: CasinoSettings) -> int:
@@ -128,7 +177,12 @@ def _print(as_json: bool, fields: dict[str, object]) -> None:
         print(json.dumps(fields))
     else:
         for name, value in fields.items():
-            print(f"{name}: {value}")
+            if isinstance(value, list):
+                print(f"{name}:")
+                for item in value:
+                    print("  " + ", ".join(f"{key} {entry}" for key, entry in item.items()))
+            else:
+                print(f"{name}: {value}")
 
 
 def _minor_units(text: str) -> int:

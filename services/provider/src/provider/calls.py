@@ -118,6 +118,7 @@ async def open_calls(
             http,
             settings.signing_secret,
             RetryPolicy.from_settings(settings),
+            provider_code=settings.provider_code,
             timestamped=settings.sign_with_timestamp,
         )
         yield Calls(

@@ -3,7 +3,8 @@
 Each call's body is serialised once; exactly those bytes are signed (`x-casino-signature`
 with the first CASINO_SECRET, timestamped when configured) and sent on every attempt, so
 a retry is byte-for-byte the request the casino may already have applied, and its
-idempotency returns the first reply again.
+idempotency returns the first reply again. Every call names us in `x-provider-code`
+(PROVIDER_CODE), so the casino verifies it with our secrets and keeps us to our games.
 
 Only transient failures are retried (connection errors, timeouts, HTTP 429/502/503/504,
 and any reply saying `retryable: true`), with exponential backoff and jitter, a bounded
@@ -29,7 +30,12 @@ from tenacity import (
 from contracts.base import WireModel
 from contracts.errors import ErrorCode
 from contracts.logs import CORRELATION_HEADER
-from contracts.signing import CASINO_SIGNATURE_HEADER, Secret, signature_headers
+from contracts.signing import (
+    CASINO_SIGNATURE_HEADER,
+    PROVIDER_CODE_HEADER,
+    Secret,
+    signature_headers,
+)
 from contracts.wallet import GetBalanceRequest
 from provider import metrics
 from provider.kinds import BetStatus
@@ -68,12 +74,14 @@ class CasinoClient:
         secret: Secret,
         policy: RetryPolicy,
         *,
+        provider_code: str | None = None,
         timestamped: bool = True,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._http = http
         self._secret = secret
         self._policy = policy
+        self._identity = {PROVIDER_CODE_HEADER: provider_code} if provider_code else {}
         self._timestamped = timestamped
         self._clock = clock
 
@@ -113,6 +121,7 @@ class CasinoClient:
         stamp = int(self._clock()) if self._timestamped else None
         headers = {
             "content-type": "application/json",
+            **self._identity,
             **signature_headers(body, self._secret, CASINO_SIGNATURE_HEADER, timestamp=stamp),
         }
         if correlation_id:

@@ -2,7 +2,8 @@
 environment only (ProviderSettings).
 
     game-provider migrate        bring the database to the newest schema
-    game-provider seed [--json]  create the demo casino and games (idempotent)
+    game-provider seed [--json]  create the demo casino and games (idempotent): this
+                                 provider's PROVIDER_GAME_CODE and two more
     game-provider serve          serve HTTP on PROVIDER_HOST:PROVIDER_PORT
     game-provider pending …      the retry queue: list, retry or settle pending calls
 """
@@ -22,11 +23,11 @@ from provider.seed import seed
 from provider.settings import ProviderSettings
 
 
-async def _seed(database_url: str) -> dict[str, Any]:
+async def _seed(database_url: str, game_code: str) -> dict[str, Any]:
     engine = make_engine(database_url)
     try:
         async with make_session_factory(engine)() as db:
-            return await seed(db)
+            return await seed(db, game_code)
     finally:
         await engine.dispose()
 
@@ -49,12 +50,12 @@ def main(argv: list[str] | None = None) -> None:
     elif arguments.command == "pending":
         raise SystemExit(pending_command.run(arguments, settings))
     elif arguments.command == "seed":
-        world = asyncio.run(_seed(database_url))
+        world = asyncio.run(_seed(database_url, settings.provider_game_code))
         if arguments.json:
             print(json.dumps(world))
         else:
             games = ", ".join(game["code"] for game in world["games"])
-            print(f"casino {world['casinoCode']}; games {games}")
+            print(f"provider {settings.provider_code}: casino {world['casinoCode']}; games {games}")
     else:
         uvicorn.run(
             create_app(settings),

@@ -2,8 +2,9 @@
 
 Secrets follow `contracts.secrets`: comma-separated lists, the first entry signs and any
 entry verifies. `PROVIDER_SECRET` verifies the casino's calls to us; `CASINO_SECRET`
-signs our wallet callbacks. Outside development an empty or default-looking secret, or
-a fault injector left switched on, refuses to start. Secrets (and the database URL, which
+signs our wallet callbacks, which name us (`PROVIDER_CODE`) in `x-provider-code`.
+Outside development an empty or default-looking secret, or a fault injector left switched
+on, refuses to start. Secrets (and the database URL, which
 may carry a password) are `SecretStr`: a repr, a log line or a dump of the settings shows
 `**********`, and a refusal never echoes its input.
 """
@@ -27,6 +28,13 @@ class ProviderSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
 
     environment: str = DEVELOPMENT
+    # Who we are to the casino: every wallet callback names this code in x-provider-code,
+    # and the casino verifies it with this provider's secrets. Several providers are
+    # several processes, each with its own settings and database (scripts/demo runs two).
+    # Visible ASCII only: it travels in a header.
+    provider_code: Annotated[str, Field(pattern=r"^[!-~]{1,64}$")] = "demo-provider"
+    # The game `game-provider seed` creates for this provider (with two demo games beside it).
+    provider_game_code: Annotated[str, Field(min_length=1, max_length=128)] = "demo-slots"
     provider_database_url: SecretStr = SecretStr(
         "postgresql+asyncpg://postgres@127.0.0.1:5432/provider"
     )

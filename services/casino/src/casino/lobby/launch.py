@@ -1,4 +1,4 @@
-"""launchGame: open a casino game session and have the provider open its own for it.
+"""launchGame: open a casino game session and have the game's provider open its own for it.
 
 If the provider cannot be reached or refuses, the session is ended before the error is
 answered, so no active session is left behind that no game will ever use.
@@ -6,6 +6,7 @@ answered, so no active session is left behind that no game will ever use.
 
 from dataclasses import dataclass
 
+from casino.lobby.provider_client import ProviderClient
 from casino.lobby.queries import PlayableGame, check_launch, record_provider_session
 from casino.lobby.resources import Lobby
 from casino.sessions import OpenedSession, end_session, open_session
@@ -18,6 +19,8 @@ class LaunchedGame:
     game: PlayableGame
     session: OpenedSession
     game_url: str
+    provider: ProviderClient
+    """The client of the game's provider, which plays the session's rounds too."""
 
 
 async def launch(
@@ -25,9 +28,10 @@ async def launch(
 ) -> LaunchedGame:
     """The steps launchGame and simulateRound share."""
     game = await check_launch(lobby.database, request.user_id, request.game_id, request.currency)
+    provider = await lobby.providers.client_for(game.provider_id)
     session = await open_session(lobby.database, request.user_id, request.game_id, request.currency)
     try:
-        launched = await lobby.provider.launch(
+        launched = await provider.launch(
             ProviderLaunchRequest(
                 casino_code=lobby.casino_code,
                 player_id=str(request.user_id),
@@ -42,7 +46,7 @@ async def launch(
         await end_session(lobby.database, session.session_id)
         raise
     await record_provider_session(lobby.database, session.session_id, launched.provider_session_id)
-    return LaunchedGame(game, session, launched.game_url)
+    return LaunchedGame(game, session, launched.game_url, provider)
 
 
 async def launch_game(

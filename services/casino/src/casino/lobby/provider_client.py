@@ -1,14 +1,17 @@
-"""The casino's signed HTTP client of the game provider: POST /provider/launch and
-POST /provider/simulate.
+"""The casino's signed HTTP client of one game provider: POST /provider/launch and
+POST /provider/simulate at that provider's endpoint.
 
 Each body is serialised once; exactly those bytes are signed (`x-provider-signature`, with
-the first PROVIDER_SECRET) and sent, since the provider's MAC covers the raw bytes. Calls
-are never retried here: a round moves money, and the provider already retries its own
-wallet callbacks. Any failure to get a usable answer is a `ProviderUnavailableError`.
+that provider's secret: its registered casino secret, or the first PROVIDER_SECRET for the
+default provider) and sent, since the provider's MAC covers the raw bytes. Calls are never
+retried here: a round moves money, and the provider already retries its own wallet
+callbacks. Any failure to get a usable answer is a `ProviderUnavailableError`, whose
+message names the path and the provider's answer, never its secret.
+
+Every provider's client shares the lobby's one HTTP connection pool (`provider_links`):
+a client is only an endpoint and a secret over it, cheap to make for each command.
 """
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import TypeVar
 
 import httpx
@@ -35,10 +38,11 @@ ReplyT = TypeVar("ReplyT", ProviderLaunchReply, ProviderSimulateReply)
 
 
 class ProviderClient:
-    """Signs and sends the lobby's calls to the provider, and reads its answers."""
+    """Signs and sends the lobby's calls to one provider, and reads its answers."""
 
-    def __init__(self, http: httpx.AsyncClient, secret: Secret) -> None:
+    def __init__(self, http: httpx.AsyncClient, endpoint: str, secret: Secret) -> None:
         self._http = http
+        self._endpoint = endpoint.rstrip("/")
         self._secret = secret
 
     async def launch(
@@ -76,7 +80,7 @@ class ProviderClient:
             headers[CORRELATION_HEADER] = correlation_id
         try:
             response = await self._http.post(
-                path, content=body, headers=headers, timeout=time_limit
+                self._endpoint + path, content=body, headers=headers, timeout=time_limit
             )
         except httpx.HTTPError as error:
             raise ProviderUnavailableError(
@@ -105,10 +109,3 @@ def _refusal(path: str, response: httpx.Response) -> str:
     if isinstance(detail, dict) and "code" in detail:
         return f"{refusal} {detail['code']}: {detail.get('error')}"
     return refusal
-
-
-@asynccontextmanager
-async def provider_client(base_url: str, secret: Secret) -> AsyncIterator[ProviderClient]:
-    """A client with its own connection pool, closed when the lobby stops."""
-    async with httpx.AsyncClient(base_url=base_url, timeout=LAUNCH_TIMEOUT_SECONDS) as http:
-        yield ProviderClient(http, secret)

@@ -21,8 +21,10 @@ from contracts.errors import ErrorCode
 
 @dataclass(frozen=True)
 class PlayableGame:
-    """What the provider is told at launch: its code for the game, and the wallet."""
+    """What the provider is told at launch (its code for the game, and the wallet), and
+    which provider that is."""
 
+    provider_id: uuid.UUID
     provider_game_code: str
     balance: int
     currency: str
@@ -51,7 +53,7 @@ async def check_launch(
         if not provider.is_enabled:
             raise LobbyError(ErrorCode.PROVIDER_DISABLED)
         wallet = await _wallet_of(db, user_id, currency)
-        return PlayableGame(game.provider_game_code, wallet.balance, wallet.currency)
+        return PlayableGame(provider.id, game.provider_game_code, wallet.balance, wallet.currency)
 
 
 async def _wallet_of(db: AsyncSession, user_id: uuid.UUID, currency: str) -> Wallet:

@@ -1,6 +1,7 @@
 """What every lobby command needs, built once when the lobby starts and closed when it
-stops: the database and the provider's HTTP client. Nothing here is built at
-import time, so a test can point a lobby at any database and any provider.
+stops: the database and the links to the providers (one HTTP client for all of them).
+Nothing here is built at import time, so a test can point a lobby at any database and
+any provider.
 """
 
 from collections.abc import AsyncIterator
@@ -8,7 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from casino.database import Database, make_database, make_engine
-from casino.lobby.provider_client import ProviderClient, provider_client
+from casino.lobby.provider_links import ProviderLinks, provider_links
 from casino.settings import CasinoSettings
 
 # A lobby command holds a database connection only briefly (never across the provider
@@ -20,14 +21,15 @@ LOBBY_POOL_SIZE = 5
 class Lobby:
     casino_code: str
     database: Database
-    provider: ProviderClient
+    providers: ProviderLinks
 
 
 @asynccontextmanager
 async def open_lobby(settings: CasinoSettings) -> AsyncIterator[Lobby]:
     engine = make_engine(settings.casino_database_url.get_secret_value(), pool_size=LOBBY_POOL_SIZE)
+    database = make_database(engine)
     try:
-        async with provider_client(settings.provider_url, settings.signing_secret) as provider:
-            yield Lobby(settings.casino_code, make_database(engine), provider)
+        async with provider_links(settings, database) as providers:
+            yield Lobby(settings.casino_code, database, providers)
     finally:
         await engine.dispose()

@@ -1,4 +1,4 @@
-"""simulateRound: launch a session, have the provider play one round on it, report it.
+"""simulateRound: launch a session, have the game's provider play one round on it, report it.
 
 The action list is built (and its bet indexes checked) before anything is launched, and
 the session is ended once the round is over, whatever happened to it. The final balance
@@ -28,7 +28,7 @@ async def simulate_round(
     )
     session, game = launched.session, launched.game
     try:
-        played = await lobby.provider.simulate(
+        played = await launched.provider.simulate(
             ProviderSimulateRequest(
                 casino_code=lobby.casino_code,
                 session_token=session.token,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -94,6 +95,37 @@ async def add_provider(
     except IntegrityError:
         raise ProviderExistsError(code) from None
     return NewProvider(code, name or code, endpoint, callback_secret, casino_secret)
+
+
+async def register_provider(database: Database, box: SecretBox, provider: NewProvider) -> bool:
+    """Register `provider` with the secrets it names, unless its code is taken: whether it
+    was registered. For a world whose secrets are known in advance (the development
+    seed); an operator's provider gets fresh ones from `add_provider`. A provider already
+    there is left as it is, secrets, endpoint and status alike, so a second run changes
+    nothing."""
+    provider_id = uuid.uuid4()
+    async with database.begin() as db:
+        inserted = await db.scalar(
+            insert(GameProvider)
+            .values(id=provider_id, code=provider.code, name=provider.name, is_enabled=True)
+            .on_conflict_do_nothing(index_elements=[GameProvider.code])
+            .returning(GameProvider.id)
+        )
+        if inserted is None:
+            return False
+        db.add(
+            ProviderLink(
+                provider_id=provider_id,
+                api_endpoint=provider.endpoint,
+                casino_secret_sealed=box.seal(provider.casino_secret),
+            )
+        )
+        db.add(
+            CallbackSecret(
+                provider_id=provider_id, secret_sealed=box.seal(provider.callback_secret)
+            )
+        )
+    return True
 
 
 async def rotate_secret(database: Database, box: SecretBox, code: str) -> SecretStr:
