@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import datetime
 import fcntl
+import signal
 import subprocess
 import sys
 import uuid
@@ -59,16 +60,11 @@ def _commit() -> str:
     return done.stdout.strip() or "unknown"
 
 
-def _event_loop_runner() -> asyncio.Runner:
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.Runner()
-    return asyncio.Runner(loop_factory=uvloop.new_event_loop)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    # SIGTERM (`timeout`, a CI runner) stops the soak as Ctrl-C does: through its cleanup,
+    # which brings PostgreSQL and RabbitMQ back if a fault had them down.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     plan = plan_faults(args.faults, args.rounds_of_faults, args.operations)
     rate = paced_rate(args.wallet_rate, args.operations, len(plan), args.min_fault_gap)
     if rate < args.wallet_rate:
@@ -92,8 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     with infrastructure_lock(any(FAULTS[p.kind].restarts_servers for p in plan)):
         say(f"soak {run_id}: {args.operations:,} operations, {len(plan)} faults")
         try:
-            with _event_loop_runner() as runner:
-                result |= runner.run(soak(args, plan, rate, run_id))
+            result |= asyncio.run(soak(args, plan, rate, run_id))
         except CannotRunError as refusal:
             say(f"cannot run these faults here: {refusal}")
             return 2

@@ -60,5 +60,6 @@ FAULTS: dict[str, FaultKind] = {
     "link-drop": FaultKind("provider-gateway link dropped (1.5 s)", drop_the_link),
     "link-delay": FaultKind("provider-gateway link delayed (0.5 s per chunk, 3 s)", delay_the_link),
 }
-# Every kind but the delay, which hurts nothing the others do not: the six.
+# Every kind but the link delay, which only slows what the link drop breaks: chosen
+# with `--faults` when wanted.
 DEFAULT_KINDS = [kind for kind in FAULTS if kind != "link-delay"]

@@ -1,9 +1,9 @@
 """One soak, from the system's start to the result: the load and the faults side by
 side with progress lines, then the settling, the ledger check and the figures.
 
-The load and the injector run on one event loop (uvloop where installed): a fault's
-blocking steps (rabbitmqctl, pg_ctlcluster) run in threads, so the load goes on through
-them.
+The load, the injector and the faulty link run on one event loop (asyncio's own, as in
+the fault suite): a fault's blocking steps (rabbitmqctl, pg_ctlcluster) run in threads,
+so the load goes on through them.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ async def _run(
         LOBBY_RPC_TIMEOUT_SECONDS,
     )
     before = await provider_tally(fs.provider_database_url)
-    started = time.monotonic()
+    started, cpu_before = time.monotonic(), time.process_time()
     load = Load(
         target,
         accounting,
@@ -96,6 +96,9 @@ async def _run(
             with contextlib.suppress(asyncio.CancelledError):
                 await task
     load_s = time.monotonic() - started
+    # The load, the faulty link and the injector's own work: near 1.0, the soak itself
+    # would be what sets the pace.
+    soak_cpu_share = round((time.process_time() - cpu_before) / load_s, 2)
     settled = await settle(system)
     after = await provider_tally(fs.provider_database_url)
     ledger = await asyncio.to_thread(check_ledger, system)
@@ -115,6 +118,7 @@ async def _run(
             "errors": accounting.errors,
             "no_answer": accounting.unanswered,
             "by_kind": accounting.by_kind(),
+            "soak_process_cpu_share_of_one_core": soak_cpu_share,
         },
         "wallet": _stream(accounting.streams["wallet"]),
         "rounds": {
