@@ -93,7 +93,7 @@ def verified_provider(
     raw: bytes, headers: Headers, settings: GatewaySettings, known: KnownProviders
 ) -> str:
     """The code of the enabled provider shown to have signed `raw`; refused otherwise."""
-    code = headers.get(PROVIDER_CODE_HEADER)
+    signature, timestamp, code = _signature_headers(headers)
     if code is None:
         if settings.require_provider_code:
             raise SignatureInvalidError(
@@ -106,9 +106,9 @@ def verified_provider(
     try:
         verify(
             raw,
-            headers.get(CASINO_SIGNATURE_HEADER),
+            signature,
             _NOBODYS_SECRET if provider is None else provider.secrets,
-            timestamp=headers.get(TIMESTAMP_HEADER),
+            timestamp=timestamp,
             require_timestamp=settings.signature_timestamp_required,
             tolerance_seconds=settings.signature_tolerance_seconds,
         )
@@ -120,5 +120,22 @@ def verified_provider(
         raise ProviderDisabledError("The provider is disabled")
     return code
 
+
+def _signature_headers(headers: Headers) -> tuple[str | None, str | None, str | None]:
+    """`x-casino-signature`, `x-signature-timestamp` and `x-provider-code` (the first of
+    each), in one pass over the raw headers: `Headers.get` of a header that is absent, as
+    the optional two often are, costs an exception each, a measurable share of a callback."""
+    found: list[str | None] = [None, None, None]
+    for name, value in headers.raw:
+        index = _SIGNATURE_HEADER_INDEX.get(name)
+        if index is not None and found[index] is None:
+            found[index] = value.decode("latin-1")
+    return found[0], found[1], found[2]
+
+
+_SIGNATURE_HEADER_INDEX = {
+    name.encode(): index
+    for index, name in enumerate((CASINO_SIGNATURE_HEADER, TIMESTAMP_HEADER, PROVIDER_CODE_HEADER))
+}
 
 SignedCallbackDep = Annotated[SignedCallback, Depends(signed_callback)]
