@@ -170,6 +170,16 @@ async def test_a_provider_signing_with_its_own_secret_is_sent_on_naming_it(
     assert gateway.sent_providers() == ["prov-a", "prov-b"]
 
 
+async def test_header_names_are_read_in_any_case(gateway: TenantGateway) -> None:
+    raw = b'{"sessionToken": "t"}'
+    headers = {"X-Casino-Signature": sign(raw, SECRET_A), "X-Provider-Code": "prov-a"}
+
+    response = await gateway.http.post("/casino/getBalance", content=raw, headers=headers)
+
+    assert response.status_code == 200
+    assert gateway.sent_providers() == ["prov-a"]
+
+
 @pytest.mark.parametrize(
     ("secret", "code"),
     [
