@@ -23,7 +23,7 @@ async def consumers(url: str, queue: str) -> int:
         channel = await connection.channel()
         declared = await channel.declare_queue(queue, passive=True)
         result = declared.declaration_result
-        return int(result.consumer_count) if result is not None else 0
+        return int(result.consumer_count or 0) if result is not None else 0
     except aio_pika.exceptions.ChannelClosed:
         return 0
     finally:

@@ -13,8 +13,16 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text())
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
-LONG_RUNNING = ["postgres", "rabbitmq", "gateway", "casino-wallet", "casino-lobby", "provider"]
-APPS = ["gateway", "casino-wallet", "casino-lobby", "provider"]
+LONG_RUNNING = [
+    "postgres",
+    "rabbitmq",
+    "gateway",
+    "casino-wallet",
+    "casino-lobby",
+    "provider",
+    "provider-acme",
+]
+APPS = ["gateway", "casino-wallet", "casino-lobby", "provider", "provider-acme"]
 RESTARTING = {"always", "unless-stopped", "on-failure"}
 
 
@@ -39,6 +47,7 @@ def test_an_app_is_ready_only_when_its_ready_endpoint_says_so(name: str) -> None
     ports = {
         "gateway": "8000",
         "provider": "8002",
+        "provider-acme": "8003",
         "casino-wallet": env["WALLET_PROBES_PORT"],
         "casino-lobby": env["LOBBY_PROBES_PORT"],
     }
@@ -68,6 +77,26 @@ def test_migrations_and_seed_run_once_after_postgres_is_healthy() -> None:
         assert SERVICES[app]["depends_on"]["migrate"]["condition"] == (
             "service_completed_successfully"
         )
+
+
+def test_the_second_provider_has_its_own_identity_database_and_migrations() -> None:
+    """Two providers, each with its own game and database, both seeded on both sides."""
+    first, second = SERVICES["provider"]["environment"], SERVICES["provider-acme"]["environment"]
+    assert second["PROVIDER_CODE"] == "acme-games" != first.get("PROVIDER_CODE", "demo-provider")
+    assert second["PROVIDER_GAME_CODE"] == "acme-fruits"
+    assert second["PROVIDER_DATABASE_URL"].endswith("/provider_acme")
+    assert first["PROVIDER_DATABASE_URL"].endswith("/provider")
+    assert second["PROVIDER_PORT"] == "8003"
+    assert second["CASINO_SECRET"] != first["CASINO_SECRET"]
+    assert second["PROVIDER_SECRET"] != first["PROVIDER_SECRET"]
+    migrate = SERVICES["provider-acme-migrate"]
+    assert migrate["environment"] == second
+    assert "game-provider migrate" in " ".join(migrate["command"])
+    assert "game-provider seed" in " ".join(migrate["command"])
+    assert "--second-provider-url http://provider-acme:8003" in " ".join(
+        SERVICES["migrate"]["command"]
+    )
+    assert "provider_acme" in (ROOT / "deploy/postgres/init.sql").read_text()
 
 
 def test_data_lives_in_named_volumes() -> None:
