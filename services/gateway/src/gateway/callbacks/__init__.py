@@ -14,10 +14,13 @@ A debit passes through these modules, in this order:
    logged once and answered 500.
 4. `gateway.callbacks.signature`: the body is read within MAX_BODY_BYTES
    (`gateway.body`; 413 past it), then its `x-casino-signature` is verified over exactly
-   those bytes (`contracts.signing`; 401), before anything is parsed.
+   those bytes (`contracts.signing`; 401) with the secrets of the provider that
+   `x-provider-code` names (the default provider's without it), looked up in the registry
+   this gateway keeps (`gateway.providers`), before anything is parsed; a disabled
+   provider is refused then.
 5. `gateway.callbacks.routes`: the endpoint parses the body against its contract model
    (`gateway.body.parse_body`; 400 INVALID_REQUEST or INVALID_AMOUNT naming the field)
-   and makes it a wallet command (`contracts.rpc.DebitCommand`).
+   and makes it a wallet command naming that provider (`contracts.rpc.DebitCommand`).
 6. `gateway.commands`: the command is sent; its round trip is timed, counted and logged
    with the correlation id.
 7. `gateway.callbacks.batching`: it leaves at once, alone, if a message slot is free; else
