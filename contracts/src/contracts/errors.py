@@ -100,7 +100,7 @@ CATALOGUE: dict[ErrorCode, ErrorKind] = {
     ErrorCode.USER_NOT_FOUND: ErrorKind(404, False, "No such user"),
     ErrorCode.GAME_NOT_FOUND: ErrorKind(404, False, "No such game"),
     ErrorCode.GAME_INACTIVE: ErrorKind(404, False, "The game is not active"),
-    ErrorCode.PROVIDER_DISABLED: ErrorKind(404, False, "The game's provider is disabled"),
+    ErrorCode.PROVIDER_DISABLED: ErrorKind(403, False, "The provider is disabled"),
     ErrorCode.CASINO_NOT_FOUND: ErrorKind(404, False, "No such casino"),
     ErrorCode.ROUND_NOT_FOUND: ErrorKind(404, False, "No such round"),
     # Not retryable: sending it again would play another round; look at the balance first.

@@ -171,6 +171,12 @@ def _add_session(
 ) -> str:
     token = new_id("token")
     book.session_wallets[token] = SessionWallet(
-        uuid.uuid4(), wallet_id, provider_id, active, currency
+        uuid.uuid4(),
+        wallet_id,
+        provider_id,
+        active,
+        currency,
+        provider_code=f"provider-{provider_id.hex[:8]}",
+        provider_enabled=True,
     )
     return token

@@ -37,6 +37,8 @@ class SessionWallet:
     provider_id: uuid.UUID
     active: bool
     currency: str
+    provider_code: str
+    provider_enabled: bool
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,13 @@ class CommandNotApplicableError(WalletError):
     code = ErrorCode.COMMAND_NOT_APPLICABLE
 
 
+class ProviderDisabledError(WalletError):
+    """Raised when the calling provider was disabled by an operator (the gateway refuses it
+    too, once it has read the registry again)."""
+
+    code = ErrorCode.PROVIDER_DISABLED
+
+
 class WalletUnavailableError(WalletError):
     """Raised when the database cannot be reached or fails as a whole; the caller may retry."""
 

@@ -55,10 +55,11 @@ from contracts.rpc import (
 # the first wallet row is locked. Which provider a bet id belongs to comes from its
 # session's game, which never changes, so it is read without a lock.
 _LOCK_AND_SEAT = """
-    SELECT s.token, s.id, s.wallet_id, s.status, g.provider_id, w.currency, w.balance,
-           w.last_transaction_id
+    SELECT s.token, s.id, s.wallet_id, s.status, g.provider_id, p.code, p.is_enabled,
+           w.currency, w.balance, w.last_transaction_id
     FROM casino_game_sessions s
     JOIN casino_games g ON g.id = s.game_id
+    JOIN casino_game_providers p ON p.id = g.provider_id
     JOIN casino_wallets w ON w.id = s.wallet_id
     WHERE s.token = ANY($1::text[])
       AND (SELECT count(pg_advisory_xact_lock(k)) FROM (
@@ -157,10 +158,16 @@ async def open_book(db: Connection, commands: Sequence[AnyWalletCommand]) -> Boo
     bets = sorted({bet for command in commands if (bet := _bet(command)) is not None})
     bet_tokens, bet_ids = [token for token, _ in bets], [bet_id for _, bet_id in bets]
     for row in await db.fetch(_LOCK_AND_SEAT, tokens, bet_tokens, bet_ids):
-        token, session_id, wallet_id, status, provider_id, currency, balance, newest = row
-        active = status == SessionStatus.ACTIVE
+        token, session_id, wallet_id, status, provider_id, code, enabled = row[:7]
+        currency, balance, newest = row[7:]
         book.session_wallets[token] = SessionWallet(
-            session_id, wallet_id, provider_id, active, currency
+            session_id,
+            wallet_id,
+            provider_id,
+            status == SessionStatus.ACTIVE,
+            currency,
+            provider_code=code,
+            provider_enabled=enabled,
         )
         book.balances[wallet_id] = balance
         book.newest[wallet_id] = newest

@@ -21,6 +21,7 @@ from casino.wallet.errors import (
     DuplicateTransactionError,
     InsufficientFundsError,
     InvalidSessionError,
+    ProviderDisabledError,
     RollbackNotAllowedError,
     TransactionNotFoundError,
     TransactionRolledBackError,
@@ -48,6 +49,8 @@ from contracts.wallet import (
 
 def decide(book: Book, command: AnyWalletCommand) -> RpcReply:
     """The reply to `command`, recorded in `book` if it is a decision; raises the refusals."""
+    if command.provider is not None:
+        _check_caller(book, command.provider, command.request.session_token)
     match command:
         case GetBalanceCommand(request=request):
             return get_balance(book, request)
@@ -144,6 +147,18 @@ def rollback(book: Book, request: RollbackRequest) -> RpcReply:
     return book.record(
         session, key, reply, move=bet.amount, amount=bet.amount, bet=bet, round_id=bet.round_id
     )
+
+
+def _check_caller(book: Book, provider_code: str, token: str) -> None:
+    """A provider acts only on sessions of its own games: another provider's session is
+    answered exactly like an unknown one, so a provider learns nothing of the others'. And a
+    provider disabled since the gateway last read the registry moves nothing. (A command
+    without a provider comes from inside the casino: its tools and tests.)"""
+    session = session_wallet_of(book, token)
+    if session.provider_code != provider_code:
+        raise InvalidSessionError("The session token is unknown")
+    if not session.provider_enabled:
+        raise ProviderDisabledError()
 
 
 def session_wallet_of(book: Book, token: str) -> SessionWallet:
