@@ -3,8 +3,8 @@ once more later as a provider's retry. Each call must move money once, and every
 must get the same reply (docs/PROTOCOL.md, "Idempotency").
 
 The calls are signed as the provider signs them and go through the gateway; they play
-under a provider of their own, so the reconciliation of the fault suite's provider stays
-exact.
+under a provider of their own (registered with a callback secret of its own, named in
+`x-provider-code`), so the reconciliation of the fault suite's provider stays exact.
 """
 
 from __future__ import annotations
@@ -16,13 +16,18 @@ import httpx
 import pytest
 
 from casino.audit import check_ledger
-from tests.faults.conftest import CASINO_SECRET, FaultSystem
+from casino.database import make_database, make_engine
+from casino.providers.registry import rotate_secret
+from contracts.secret_box import DEVELOPMENT_KEY, SecretBox
+from contracts.signing import PROVIDER_CODE_HEADER
+from tests.faults.conftest import FaultSystem
 from tests.faults.figures import Figures
 from tests.support.callbacks import WalletCallbacks, new_id
 from tests.support.casino_world import Session
 
 pytestmark = pytest.mark.faults
 
+STORM_PROVIDER = "storm-provider"
 COPIES = 6
 PLAYERS = 10
 OPENING = 10_000
@@ -49,7 +54,7 @@ async def decided(callbacks: WalletCallbacks, name: str, body: dict[str, Any]) -
     """The call's reply, retried as the provider retries while it is transient (a copy
     stuck behind the others past the gateway's timeout is told WALLET_UNAVAILABLE)."""
     for _ in range(10):
-        response = await callbacks.send(name, body)
+        response = await callbacks.send(name, body, headers={PROVIDER_CODE_HEADER: STORM_PROVIDER})
         if response.status_code not in (502, 503, 504):
             break
         await asyncio.sleep(0.2)
@@ -66,13 +71,37 @@ async def storm(callbacks: WalletCallbacks, session: Session) -> list[tuple[str,
     return heard
 
 
+async def storm_provider(
+    casino_database_url: str, gateway: httpx.AsyncClient, session: Session
+) -> WalletCallbacks:
+    """The storm's provider given a callback secret, once the gateway knows it."""
+    engine = make_engine(casino_database_url, pool_size=1)
+    try:
+        secret = await rotate_secret(
+            make_database(engine), SecretBox([DEVELOPMENT_KEY]), STORM_PROVIDER
+        )
+    finally:
+        await engine.dispose()
+    callbacks = WalletCallbacks(gateway, secret.get_secret_value())
+    for _ in range(150):  # the gateway reads the registry every couple of seconds
+        answer = await callbacks.send(
+            "getBalance",
+            {"sessionToken": session.token},
+            headers={PROVIDER_CODE_HEADER: STORM_PROVIDER},
+        )
+        if answer.status_code == 200:
+            return callbacks
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"the gateway never learned {STORM_PROVIDER}: {answer.text}")
+
+
 async def test_every_copy_of_every_call_moves_money_once_and_gets_the_same_reply(
     fault_system: FaultSystem, gateway: httpx.AsyncClient, figures: Figures
 ) -> None:
     world = fault_system.world
-    game = await world.game_of(provider_code="storm-provider")
+    game = await world.game_of(provider_code=STORM_PROVIDER)
     sessions = [await world.session(await world.player(OPENING), game) for _ in range(PLAYERS)]
-    callbacks = WalletCallbacks(gateway, CASINO_SECRET)
+    callbacks = await storm_provider(fault_system.casino_database_url, gateway, sessions[0])
 
     heard = await asyncio.gather(*(storm(callbacks, session) for session in sessions))
 
