@@ -6,7 +6,8 @@ One command's path through this package, in order:
    of them from the gateway) and hands its bytes on, shielded from cancellation.
 2. `handlers` parses it and makes sure every command gets exactly one reply value.
 3. `batch` applies the parsed commands together in one database transaction (group
-   commit), retrying a lost race or a dropped connection.
+   commit), retrying a lost race or a dropped connection; if one command fails on its
+   own, `isolation` answers it alone and the batch goes on without it.
 4. `ledger` locks the wallets and bets the batch names and reads them into a `book`
    (the slice of the ledger the batch can touch).
 5. `rules` decide each command in order against that book; a refusal is an `errors`

@@ -81,7 +81,9 @@ async def apply_isolated(run: Run, commands: Sequence[AnyWalletCommand]) -> list
     except Exception as error:
         if is_the_databases(error):
             raise
-        return await _without_the_culprits(run, commands, error)
+        failure = error
+    # Outside the except block, so a later failure is not chained to this one in the logs.
+    return await _without_the_culprits(run, commands, failure)
 
 
 async def _without_the_culprits(
