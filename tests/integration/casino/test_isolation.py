@@ -10,6 +10,9 @@ missed would. Two kinds, so both of the worker's ways of finding a culprit are u
   cannot take), and drops it after; the error names no command, so the worker bisects;
 - **while deciding**: a rule monkeypatched to raise for another prefix; the failure
   names its command, so the worker runs the batch again without it.
+
+The second half counts the transactions each case costs (none more when nothing fails).
+One file past the usual length, on purpose: both halves share the poisons and the worker.
 """
 
 import asyncio
