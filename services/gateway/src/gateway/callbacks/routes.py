@@ -36,6 +36,7 @@ _EVERY_CALLBACK = (
     ErrorCode.PAYLOAD_TOO_LARGE,
     ErrorCode.INTERNAL_ERROR,
     ErrorCode.WALLET_UNAVAILABLE,
+    ErrorCode.COMMAND_NOT_APPLICABLE,
 )
 _MONEY_MOVING = (
     *_EVERY_CALLBACK,
@@ -78,7 +79,13 @@ async def debit(callback: SignedCallbackDep) -> Response:
     "/credit",
     response_model=TransactionReply,
     openapi_extra=signed_json_body(CreditRequest),
-    responses=error_responses((*_MONEY_MOVING, ErrorCode.TRANSACTION_NOT_FOUND)),
+    responses=error_responses(
+        (
+            *_MONEY_MOVING,
+            ErrorCode.TRANSACTION_NOT_FOUND,
+            ErrorCode.BALANCE_LIMIT_EXCEEDED,
+        )
+    ),
 )
 async def credit(callback: SignedCallbackDep) -> Response:
     """A payout (0 closes a losing round). Idempotent by transactionId."""
@@ -97,6 +104,7 @@ async def credit(callback: SignedCallbackDep) -> Response:
             *_EVERY_CALLBACK,
             ErrorCode.DUPLICATE_TRANSACTION,
             ErrorCode.TRANSACTION_NOT_FOUND,
+            ErrorCode.BALANCE_LIMIT_EXCEEDED,
             ErrorCode.ROLLBACK_NOT_ALLOWED,
             ErrorCode.CANNOT_ROLLBACK_PAYOUT,
         )
