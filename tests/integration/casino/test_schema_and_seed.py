@@ -97,8 +97,18 @@ async def test_the_seed_command_prints_the_same_demo_world_twice(casino_database
     first = await _casino_cli(casino_database_url, "seed", "--json")
     second = await _casino_cli(casino_database_url, "seed", "--json")
     assert second == first
-    assert set(first) == {"userId", "gameId", "providerCode", "currency", "balance", "walletId"}
+    assert set(first) == {
+        "userId",
+        "gameId",
+        "providerCode",
+        "currency",
+        "balance",
+        "walletId",
+        "providers",
+    }
     assert (first["providerCode"], first["currency"]) == ("demo-provider", "USD")
+    codes = [provider["code"] for provider in first["providers"]]  # type: ignore[attr-defined]
+    assert codes == ["demo-provider", "acme-games"]
 
 
 async def test_create_player_makes_a_funded_wallet(
