@@ -9,7 +9,8 @@ casino (`conftest.start_provider`), so what passes validation must also be stora
 (it would otherwise fail as a 500). An integration test because the provider app needs
 its database.
 
-200 examples an endpoint; `FUZZ_PROFILE=fuzz-long` runs 20,000.
+200 examples an endpoint; `FUZZ_PROFILE=fuzz-long` runs 20,000 (with `--timeout=0`; see
+`tests.unit.contracts.fuzzing`).
 """
 
 import uuid

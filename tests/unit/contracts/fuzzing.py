@@ -10,9 +10,10 @@ values or removed, which gets furthest into validation and past it.
 A fuzz test takes `FUZZ` as its settings: 200 examples, enough for a few seconds a test.
 A longer run is one environment variable away, e.g.
 
-    FUZZ_PROFILE=fuzz-long uv run pytest tests/unit/gateway/test_fuzz_bodies.py
+    FUZZ_PROFILE=fuzz-long uv run pytest --timeout=0 tests/unit/gateway/test_fuzz_bodies.py
 
-(`fuzz-long`: 20,000 examples a test). No example database is written: a failure prints
+(`fuzz-long`: 20,000 examples a test, a few minutes each, past the suite's 300 s
+per-test timeout, hence `--timeout=0`). No example database is written: a failure prints
 its falsifying example, and the repository stays clean.
 
 Every answer to bad input is a refusal (`assert_refused`): never a 500, never

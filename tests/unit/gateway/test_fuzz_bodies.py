@@ -8,7 +8,8 @@ nothing refused reaches the queue; what does reach it is storable. The app runs 
 process over a fake RPC client (`conftest.open_gateway`), with production's 64 KiB body
 limit so deep nesting gets to the parser.
 
-200 examples an endpoint; `FUZZ_PROFILE=fuzz-long` runs 20,000.
+200 examples an endpoint; `FUZZ_PROFILE=fuzz-long` runs 20,000 (with `--timeout=0`; see
+`tests.unit.contracts.fuzzing`).
 """
 
 from collections.abc import AsyncIterator
