@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import datetime
 import fcntl
+import logging
 import signal
 import subprocess
 import sys
@@ -65,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     # SIGTERM (`timeout`, a CI runner) stops the soak as Ctrl-C does: through its cleanup,
     # which brings PostgreSQL and RabbitMQ back if a fault had them down.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # The fault suite's world keeps a pool on the casino database: while PostgreSQL is
+    # down on purpose, its reconnection attempts are expected, not worth a traceback.
+    logging.getLogger("asyncpg.pool").setLevel(logging.ERROR)
     plan = plan_faults(args.faults, args.rounds_of_faults, args.operations)
     rate = paced_rate(args.wallet_rate, args.operations, len(plan), args.min_fault_gap)
     if rate < args.wallet_rate:

@@ -2,7 +2,8 @@
 until the run's operations are used up.
 
 Wallet callbacks are what a provider sends (the benchmark's mix and bytes, signed with
-HMAC-SHA256 and a timestamp, over the benchmark's keep-alive client), offered open loop
+HMAC-SHA256 and a timestamp by the wallet load's own provider, `wallet_provider`, over
+the benchmark's keep-alive client), offered open loop
 at `wallet_rate`: a stall does not slow the offer, so it shows in the figures. At most
 `max_outstanding` are in flight; past that the load waits for a free slot, and after a
 stall it catches up at most `MAX_BEHIND_S` of its schedule at once.
@@ -25,7 +26,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from contracts.signing import CASINO_SIGNATURE_HEADER, signature_headers
+from contracts.signing import CASINO_SIGNATURE_HEADER, PROVIDER_CODE_HEADER, signature_headers
 from tests.benchmark.http_client import HttpError, KeepAliveClient
 from tests.benchmark.loadgen import outcome_code
 from tests.benchmark.workload import Workload
@@ -41,8 +42,9 @@ PAUSE_AFTER_FAILURE_S = 0.2  # a round caller facing a hurt system does not spin
 @dataclass(frozen=True)
 class LoadTarget:
     gateway_url: str
-    secret: str
-    tokens: list[str]
+    provider_code: str  # the wallet load's provider, and its callback secret
+    secret: str = field(repr=False)
+    tokens: list[str] = field(repr=False)
     players: list[Player]
     game_id: str
     operator_api_key: str
@@ -103,7 +105,10 @@ class Load:
     ) -> None:
         operation = workload.next()
         raw = json.dumps(operation.body, separators=(",", ":")).encode()
-        headers = {"content-type": "application/json"} | signature_headers(
+        headers = {
+            "content-type": "application/json",
+            PROVIDER_CODE_HEADER: self.target.provider_code,
+        } | signature_headers(
             raw, self.target.secret, CASINO_SIGNATURE_HEADER, timestamp=int(time.time())
         )
         sent = time.monotonic()

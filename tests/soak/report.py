@@ -1,8 +1,9 @@
 """The soak's result: the verdict, the summary people read, and the JSON file.
 
 The verdict fails on any ledger violation, on a fault that was planned but not injected
-(or whose injection failed), on a request that got no answer within the gateway's
-timeout, and on operations that went missing from the count.
+(or whose injection failed), on a fault after which the system was not back to normal
+before the next one (or the end of the load), on a request that got no answer within
+the gateway's timeout, and on operations that went missing from the count.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ def verdict(result: dict[str, Any]) -> list[str]:
     for kind, count in sorted(planned.items()):
         if injected[kind] < count:
             reasons.append(f"{kind}: {injected[kind]} of {count} injected")
+    for fault in result["faults"]:
+        if fault["error"] is None and fault["recovery_s"] is None:
+            reasons.append(f"{fault['kind']} at {fault['at_s']:g} s: never back to normal")
     if result["operations"]["no_answer"]:
         reasons.append(f"{result['operations']['no_answer']} request(s) got no answer")
     operations = result["operations"]

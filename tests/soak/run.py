@@ -15,7 +15,7 @@ from collections import Counter
 from typing import Any
 
 from tests.e2e.conftest import OPERATOR_API_KEY
-from tests.faults.conftest import CASINO_SECRET, LOBBY_RPC_TIMEOUT_SECONDS, RPC_TIMEOUT_SECONDS
+from tests.faults.conftest import LOBBY_RPC_TIMEOUT_SECONDS, RPC_TIMEOUT_SECONDS
 from tests.faults.settle import provider_tally
 from tests.soak.accounting import NO_ANSWER, Accounting, Budget, StreamTally
 from tests.soak.faults import FAULTS
@@ -62,8 +62,9 @@ async def _run(
     fs = system.faults
     target = LoadTarget(
         system.gateway_url,
-        CASINO_SECRET,
-        system.wallet_tokens,
+        system.wallet_load.code,
+        system.wallet_load.secret,
+        system.wallet_load.tokens,
         fs.players,
         fs.game_id,
         OPERATOR_API_KEY,

@@ -8,10 +8,7 @@ run: the gateway does not log every successful command, and the provider's retry
 looks for due calls every second, so that the calls a killed provider leaves pending
 are settled soon after their in-flight period.
 
-The wallet load plays at games of a provider of its own (`WALLET_LOAD_PROVIDER`): its
-callbacks are signed like the provider's, but the provider never sent them, so the
-reconciliation with the provider (which reads the rows of `demo-provider`) leaves them
-out, while the casino's own ledger check covers every wallet.
+The wallet load plays as a provider of its own (`wallet_provider`).
 
 Whatever happens, the context's end stops what it started and brings the machine's
 PostgreSQL and RabbitMQ back up.
@@ -27,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from provider.settings import ProviderSettings
-from tests.benchmark.world import create_sessions
 from tests.e2e.conftest import LOG_DIR, OPERATOR_API_KEY, PROVIDER_SECRET, CasinoSystem, run_command
 from tests.faults.conftest import (
     CASINO_SECRET,
@@ -36,6 +32,7 @@ from tests.faults.conftest import (
     RPC_TIMEOUT_SECONDS,
     FaultSystem,
 )
+from tests.soak.wallet_provider import WalletLoadProvider, wallet_load_provider
 from tests.support import infrastructure as infra
 from tests.support import service_restarts
 from tests.support.casino_world import CasinoWorld
@@ -47,14 +44,13 @@ SOAK_PROVIDER = {
     "PENDING_RESUME_INTERVAL_SECONDS": "1",
     "PENDING_RETRY_INITIAL_BACKOFF_SECONDS": "1",
 }
-WALLET_LOAD_PROVIDER = "soak-wallet-load"
 ROUND_PLAYER_BALANCE = 10**12
 
 
 @dataclass
 class SoakSystem:
     faults: FaultSystem
-    wallet_tokens: list[str]
+    wallet_load: WalletLoadProvider
     admin_url: str
     amqp_url: str
     log_dir: Path
@@ -163,7 +159,9 @@ async def soak_system(
             lambda: queue_consumers(amqp_url, env["LOBBY_QUEUE"]), "the lobby", process=lobby
         )
         round_players = [await world.player(ROUND_PLAYER_BALANCE) for _ in range(players)]
-        tokens = await _wallet_sessions(world, casino_url, wallets, f"soak-{run_id}-")
+        wallet_load = await wallet_load_provider(
+            world, casino_url, gateway_url, wallets, f"soak-{run_id}-"
+        )
         yield SoakSystem(
             FaultSystem(
                 system,
@@ -175,7 +173,7 @@ async def soak_system(
                 str(demo["gameId"]),
                 service_restarts.cannot_restart(admin_url, amqp_url),
             ),
-            tokens,
+            wallet_load,
             admin_url,
             amqp_url,
             LOG_DIR,
@@ -189,18 +187,6 @@ async def soak_system(
         if not keep:
             for name in (f"casino_soak_{run_id}", f"provider_soak_{run_id}"):
                 await infra.drop_database(admin_url, name)
-
-
-async def _wallet_sessions(
-    world: CasinoWorld, casino_url: str, count: int, prefix: str
-) -> list[str]:
-    """The benchmark's funded sessions, moved to a game of the wallet load's provider."""
-    tokens = await create_sessions(casino_url, count, prefix)
-    game = await world.game_of(provider_code=WALLET_LOAD_PROVIDER)
-    await world.pool.execute(
-        "UPDATE casino_game_sessions SET game_id = $1 WHERE token LIKE $2", game, f"{prefix}%"
-    )
-    return tokens
 
 
 def bring_back_the_servers(admin_url: str, amqp_url: str) -> None:

@@ -1,6 +1,6 @@
 """The soak's verdict: a run passes only with a clean ledger check, every planned fault
-injected, every request answered and every operation counted; and `--faults` names
-only faults the soak knows."""
+injected and recovered from, every request answered and every operation counted; and
+`--faults` names only faults the soak knows."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ def result(**changes: Any) -> dict[str, Any]:
         "ledger_check": {"passed": True, "violations": 0},
         "faults_planned": ["worker-kill", "rabbitmq-restart", "worker-kill"],
         "faults": [
-            {"kind": "worker-kill", "error": None},
-            {"kind": "rabbitmq-restart", "error": None},
-            {"kind": "worker-kill", "error": None},
+            {"kind": "worker-kill", "error": None, "at_s": 20.0, "recovery_s": 3.0},
+            {"kind": "rabbitmq-restart", "error": None, "at_s": 40.0, "recovery_s": 0.0},
+            {"kind": "worker-kill", "error": None, "at_s": 60.0, "recovery_s": 2.5},
         ],
         "operations": {"planned": 100, "done": 100, "no_answer": 0},
     }
@@ -38,13 +38,22 @@ def test_a_violation_fails_the_run() -> None:
 
 def test_a_fault_not_injected_or_failed_fails_the_run() -> None:
     faults = [
-        {"kind": "worker-kill", "error": None},
-        {"kind": "rabbitmq-restart", "error": "CalledProcessError: …"},
+        {"kind": "worker-kill", "error": None, "at_s": 20.0, "recovery_s": 3.0},
+        {"kind": "rabbitmq-restart", "error": "CalledProcessError: …", "at_s": 40.0},
     ]
     assert verdict(result(faults=faults)) == [
         "rabbitmq-restart: 0 of 1 injected",
         "worker-kill: 1 of 2 injected",
     ]
+
+
+def test_a_system_never_back_to_normal_after_a_fault_fails_the_run() -> None:
+    faults = [
+        {"kind": "worker-kill", "error": None, "at_s": 20.0, "recovery_s": None},
+        {"kind": "rabbitmq-restart", "error": None, "at_s": 40.0, "recovery_s": 0.0},
+        {"kind": "worker-kill", "error": None, "at_s": 60.0, "recovery_s": 2.5},
+    ]
+    assert verdict(result(faults=faults)) == ["worker-kill at 20 s: never back to normal"]
 
 
 def test_a_request_without_an_answer_or_a_lost_operation_fails_the_run() -> None:
