@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contracts.secret_box import DEVELOPMENT_KEY, check_keys
 from contracts.secrets import DEVELOPMENT, OptionalSecret, SecretList, check_secrets
+from contracts.text import Identifier
 from contracts.topology import LOBBY_QUEUE, WALLET_QUEUE
 
 DEVELOPMENT_PROVIDER_SECRET = "dev-provider-secret"
@@ -29,7 +30,8 @@ class CasinoSettings(BaseSettings):
     )
     amqp_url: SecretStr = SecretStr("amqp://guest:guest@127.0.0.1:5672/")
     provider_url: str = "http://127.0.0.1:8002"
-    casino_code: str = "demo-casino"
+    # It is sent to providers in every launch: an identifier, checked when the casino starts.
+    casino_code: Identifier = "demo-casino"
     # The queues are settings so that test runs (and staging stacks) can share a broker.
     wallet_queue: str = WALLET_QUEUE
     lobby_queue: str = LOBBY_QUEUE
