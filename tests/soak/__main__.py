@@ -1,8 +1,8 @@
 """`python -m tests.soak` (`scripts/soak`): one soak with faults, from the plan to the
 JSON result.
 
-The order: plan the faults over the operations (and lower the offered rate if they
-would not fit apart); wait for a quiet machine if asked; take the machine's
+The order: plan the faults over the operations (and lower the wallet callbacks' offered
+rate if the faults would not fit apart); wait for a quiet machine if asked; take the machine's
 infrastructure lock when the faults restart PostgreSQL or RabbitMQ (the fault suite's
 `flock -x /tmp/casino-infra.lock`, so no test run is hurt by them); run the soak; write
 the JSON and print the summary. Exit status 0 only when the run passed (`report.verdict`).
@@ -28,7 +28,7 @@ from tests.soak import report
 from tests.soak.faults import FAULTS
 from tests.soak.options import parser
 from tests.soak.run import CannotRunError, soak
-from tests.soak.schedule import paced_rate, plan_faults
+from tests.soak.schedule import paced_wallet_rate, plan_faults
 
 INFRASTRUCTURE_LOCK = Path("/tmp/casino-infra.lock")
 
@@ -69,8 +69,16 @@ def main(argv: list[str] | None = None) -> int:
     # The fault suite's world keeps a pool on the casino database: while PostgreSQL is
     # down on purpose, its reconnection attempts are expected, not worth a traceback.
     logging.getLogger("asyncpg.pool").setLevel(logging.ERROR)
-    plan = plan_faults(args.faults, args.rounds_of_faults, args.operations)
-    rate = paced_rate(args.wallet_rate, args.operations, len(plan), args.min_fault_gap)
+    try:
+        plan = plan_faults(args.faults, args.rounds_of_faults, args.operations)
+    except ValueError as error:
+        parser().error(str(error))
+    try:
+        rate = paced_wallet_rate(
+            args.wallet_rate, args.round_rate, args.operations, len(plan), args.min_fault_gap
+        )
+    except ValueError as error:
+        parser().error(str(error))
     if rate < args.wallet_rate:
         say(
             f"{len(plan)} faults at least {args.min_fault_gap:g} s apart in {args.operations:,}"

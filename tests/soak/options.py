@@ -59,15 +59,21 @@ def parser() -> argparse.ArgumentParser:
         type=float,
         default=20.0,
         metavar="S",
-        help="seconds at least between two faults at the offered rate: a short run is "
-        "offered less than --wallet-rate so that its faults fit (default 20)",
+        help="seconds at least between two faults at the offered rates: a short run is "
+        "offered fewer wallet callbacks than --wallet-rate so that its faults fit (default 20)",
     )
     load = p.add_argument_group("the load")
     load.add_argument(
-        "--wallet-rate", type=float, default=1000, help="wallet callbacks offered per second"
+        "--wallet-rate",
+        type=float,
+        default=1000,
+        help="wallet callbacks offered per second (default 1000)",
     )
     load.add_argument(
-        "--round-callers", type=int, default=4, help="callers playing rounds one after the other"
+        "--round-rate",
+        type=float,
+        default=5,
+        help="rounds (simulateRound) offered per second (default 5)",
     )
     load.add_argument("--wallets", type=int, default=1000, help="wallets of the callback load")
     load.add_argument("--players", type=int, default=50, help="players of the rounds")

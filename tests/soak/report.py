@@ -67,7 +67,8 @@ def render(result: dict[str, Any]) -> str:
     lines = [
         f"soak {result['run_id']} ({result['command']}), commit {result['commit']}",
         f"{'operations':<17}{ops['done']:,} of {ops['planned']:,} in {ops['load_s']:,} s"
-        f" ({ops['per_s']:,}/s; wallet callbacks offered at {ops['wallet_rate']:g}/s;"
+        f" ({ops['per_s']:,}/s; offered: wallet callbacks {ops['wallet_rate']:g}/s,"
+        f" rounds {ops['round_rate']:g}/s;"
         f" the soak's own CPU {ops['soak_process_cpu_share_of_one_core']:g} of a core):"
         f" {_counts(ops['by_kind'])}",
         *_stream("wallet callbacks", result["wallet"]),

@@ -8,8 +8,8 @@ been sent, which leaves as many operations after the last fault as between two f
 for the system to show it recovered.
 
 A fault and the recovery after it take seconds whatever the run's size, so faults must
-not come closer than a minimum gap: for a short run, the offered rate is lowered until
-they do not (`paced_rate`).
+not come closer than a minimum gap: for a short run, the wallet callbacks' offered rate
+is lowered until they do not (`paced_wallet_rate`).
 """
 
 from __future__ import annotations
@@ -37,12 +37,20 @@ def plan_faults(kinds: Sequence[str], rounds: int, operations: int) -> list[Plan
     ]
 
 
-def paced_rate(rate: float, operations: int, faults: int, min_gap_s: float) -> float:
-    """The offered rate, lowered when at `rate` the faults would come closer than
-    `min_gap_s` seconds apart."""
-    if rate <= 0:
-        raise ValueError(f"a rate is above 0, not {rate}")
+def paced_wallet_rate(
+    wallet_rate: float, round_rate: float, operations: int, faults: int, min_gap_s: float
+) -> float:
+    """The wallet callbacks' offered rate, lowered when with the rounds' the faults would
+    come closer than `min_gap_s` seconds apart (the rounds keep theirs: they are what
+    exercises the provider)."""
+    if wallet_rate < 0 or round_rate < 0 or wallet_rate + round_rate <= 0:
+        raise ValueError(f"rates of at least 0 and not both 0, not {wallet_rate}, {round_rate}")
     if faults == 0 or min_gap_s <= 0:
-        return rate
-    operations_between = operations / (faults + 1)
-    return min(rate, operations_between / min_gap_s)
+        return wallet_rate
+    most = operations / (faults + 1) / min_gap_s  # operations per second, all kinds
+    if most <= round_rate:
+        raise ValueError(
+            f"{operations:,} operations cannot hold {faults} faults {min_gap_s:g} s apart"
+            f" at {round_rate:g} rounds/s: more operations, or fewer rounds per second"
+        )
+    return min(wallet_rate, most - round_rate)
