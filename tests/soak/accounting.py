@@ -1,5 +1,6 @@
 """What the soak did, counted as it goes: operations sent and answered, outcomes by code,
-latency histograms and a per-second timeline, all of fixed size (no per-request list).
+latency histograms and a per-second timeline (by the second each request was sent), all
+of fixed size (no per-request list).
 
 An operation is one request the soak sends: a wallet callback (debit, credit, rollback,
 getBalance) or a whole round (simulateRound, which makes its own wallet calls through
@@ -9,7 +10,8 @@ answered, errs or is given up on, so at the end `done == issued == total`.
 
 A request "got no answer" (`NO_ANSWER`) when the client gave up on it: it waited past
 the gateway's own timeout plus a margin, so the gateway failed to answer in time. One
-answered, but after the gateway's timeout, is counted `late`.
+answered only once the gateway's timeout had passed (typically the gateway's own 503
+when the casino did not answer it in time) is counted `at_timeout`.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ class StreamTally:
     gateway_timeout_s: float
     outcomes: Counter[str] = field(default_factory=Counter)
     by_kind: Counter[str] = field(default_factory=Counter)
-    late: int = 0
+    at_timeout: int = 0
     latency: LatencyHistogram = field(default_factory=LatencyHistogram)
 
     def record(self, kind: str, code: str, latency_s: float) -> None:
@@ -69,8 +71,8 @@ class StreamTally:
         self.by_kind[kind] += 1
         if code != NO_ANSWER:
             self.latency.record(latency_s)
-            if latency_s > self.gateway_timeout_s:
-                self.late += 1
+            if latency_s >= self.gateway_timeout_s:
+                self.at_timeout += 1
 
     @property
     def done(self) -> int:
@@ -87,7 +89,8 @@ class StreamTally:
 
 @dataclass
 class Timeline:
-    """Per stream, per whole second since the start: [succeeded, failed] answers."""
+    """Per stream, per whole second since the start: how many of the requests sent in
+    that second [succeeded, failed]."""
 
     seconds: dict[str, list[list[int]]] = field(default_factory=dict)
 
@@ -107,10 +110,11 @@ class Accounting:
     streams: dict[str, StreamTally]
     timeline: Timeline = field(default_factory=Timeline)
 
-    def record(self, stream: str, kind: str, code: str, latency_s: float, at_s: float) -> None:
-        """One operation's end: its outcome, how long it took, when (seconds since start)."""
+    def record(self, stream: str, kind: str, code: str, latency_s: float, sent_s: float) -> None:
+        """One operation's end: its outcome, how long it took, when it was sent (seconds
+        since the start)."""
         self.streams[stream].record(kind, code, latency_s)
-        self.timeline.add(stream, max(int(at_s), 0), code == OK)
+        self.timeline.add(stream, max(int(sent_s), 0), code == OK)
 
     @property
     def done(self) -> int:

@@ -173,5 +173,5 @@ class Load:
         except (OSError, HttpError, asyncio.IncompleteReadError) as error:
             code = f"TRANSPORT_{type(error).__name__}"
         answered = time.monotonic()
-        self.accounting.record(stream, kind, code, answered - sent, answered - self.started)
+        self.accounting.record(stream, kind, code, answered - sent, sent - self.started)
         return code, reply

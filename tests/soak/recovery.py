@@ -1,18 +1,23 @@
 """Recovery time after a fault: from the fault until the success rate is back to normal.
 
-Worked out afterwards from the per-second timeline (`accounting.Timeline`), stream by
-stream (the wallet callbacks, the rounds), against what that stream did in the
-`BASELINE_S` seconds before the fault. A second after the fault is *hurt* in a stream
-when more than `FAILED_SHARE` of its answers failed, or when it answered under
-`THROUGHPUT_SHARE` of the normal rate both in that second and over the `WINDOW_S`
-seconds ending with it (a stalled system fails nothing: it answers nothing; the window
-keeps one slow second of a few rounds from counting as a stall).
+Worked out afterwards from the per-second timeline (`accounting.Timeline`: each request
+counted in the second it was sent, succeeded or failed), stream by stream (the wallet
+callbacks, the rounds), against what that stream did in the `BASELINE_S` seconds before
+the fault. Counting by the second sent puts each failure where it belongs: a round lost
+with RabbitMQ and answered at the gateway's 60 s timeout failed when it was sent, not a
+minute later, during another fault. A second after the fault is *hurt* in a stream when
+more than `FAILED_SHARE` of the requests sent then failed, or when fewer than
+`THROUGHPUT_SHARE` of the normal number could be sent, both in that second and over the
+`WINDOW_S` seconds ending with it (the load waits while its cap of requests in flight is
+reached; the window keeps one slow second of a few rounds from counting as a stall).
 
 The system has recovered at the end of the last hurt second, in any stream, before
-`until` (the next fault, or the end of the load): the recovery time is that instant
-minus the fault's start, 0 when no second was hurt, and None when the last second
-before `until` was still hurt (it did not recover in the time it had). A stream that
-answered nothing before the fault has no normal to come back to and is left out.
+`until` (the next fault, or the end of the load), leaving out the last `IN_FLIGHT_S`
+seconds, whose requests may still have been in flight when the next fault came: the
+recovery time is that instant minus the fault's start, 0 when no second was hurt, and
+None when the last second looked at was still hurt (it did not recover in the time it
+had). A stream that sent nothing before the fault has no normal to come back to and is
+left out.
 """
 
 from __future__ import annotations
@@ -23,14 +28,15 @@ BASELINE_S = 10
 WINDOW_S = 3
 FAILED_SHARE = 0.01
 THROUGHPUT_SHARE = 0.5
+IN_FLIGHT_S = 3.0  # a round's p99 under the full load is about 1.5 s
 
-Series = Sequence[tuple[int, int]]  # (succeeded, failed) answers per second
+Series = Sequence[tuple[int, int]]  # (succeeded, failed) requests by the second sent
 
 
 def recovery_seconds(
     series: Mapping[str, Series], fault_at_s: float, until_s: float
 ) -> float | None:
-    first, last = int(fault_at_s), int(until_s) - 1
+    first, last = int(fault_at_s), int(until_s - IN_FLIGHT_S) - 1
     if last < first:
         return None
     last_hurt: int | None = None
@@ -53,7 +59,7 @@ def _answers(buckets: Series, second: int) -> tuple[int, int]:
 
 
 def _normal_rate(buckets: Series, first: int) -> float:
-    """Answers per second over the baseline before second `first`."""
+    """Requests per second over the baseline before second `first`."""
     seconds = range(max(first - BASELINE_S, 0), first)
     if not seconds:
         return 0.0

@@ -47,7 +47,7 @@ def _stream(name: str, stream: dict[str, Any]) -> list[str]:
         f" errors: {_counts(stream['errors_by_code'])}",
         f"{'':<17}no answer within the gateway's timeout ({stream['gateway_timeout_s']:g} s"
         f" + {stream['margin_s']:g} s): {stream['no_answer']:,};"
-        f" answered after it: {stream['late']:,}",
+        f" answered only at the timeout: {stream['answered_at_timeout']:,}",
         f"{'':<17}latency p50 / p99 / p99.9 / max: {latency['p50']} / {latency['p99']}"
         f" / {latency['p99.9']} / {latency['max']} ms",
     ]

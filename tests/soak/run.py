@@ -149,7 +149,7 @@ def _stream(tally: StreamTally) -> dict[str, Any]:
         "ok": tally.ok,
         "errors_by_code": tally.errors_by_code,
         "no_answer": tally.outcomes[NO_ANSWER],
-        "late": tally.late,
+        "answered_at_timeout": tally.at_timeout,
         "gateway_timeout_s": tally.gateway_timeout_s,
         "margin_s": MARGIN_S,
         "latency_ms": tally.latency.summary_ms(),
