@@ -23,7 +23,8 @@ def progress_line(
         f" no answer {accounting.unanswered:,}, faults {len(injector.injected)}"
     )
     if (fault := injector.current) is not None:
-        return f"{line} | fault: {fault.description} (for {elapsed_s - fault.at_s:.0f} s)"
+        since = max(elapsed_s - fault.at_s, 0.0)
+        return f"{line} | fault: {fault.description} (for {since:.0f} s)"
     if (planned := injector.waiting_for) is not None:
         return f"{line} | next fault: {planned.kind} at {planned.at_operation:,} ops"
     return line
