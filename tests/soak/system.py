@@ -3,10 +3,10 @@
 The same system as the fault suite's (`tests/faults/conftest.py`): wallet worker,
 lobby, provider and gateway as processes, this run's own queues and databases, and a
 faulty TCP proxy between the provider and the gateway; it is handed to the fault
-suite's injections as the `FaultSystem` they take. Two differences, both for a long
-run: the gateway does not log every successful command, and the provider's retry queue
-looks for due calls every second, so that the calls a killed provider leaves pending
-are settled soon after their in-flight period.
+suite's injections as the `FaultSystem` they take. The same timeouts and provider
+retries (its retry queue looking every second, so that the calls a killed provider
+leaves pending are settled soon after their in-flight period); one difference, for a
+long run: the gateway does not log every successful command.
 
 The wallet load plays as a provider of its own (`wallet_provider`).
 
@@ -39,11 +39,6 @@ from tests.support.casino_world import CasinoWorld
 from tests.support.processes import free_port, http_ready, queue_consumers, wait_until
 from tests.support.tcp_proxy import FaultyTcpProxy
 
-SOAK_PROVIDER = {
-    **PROVIDER_RETRIES,
-    "PENDING_RESUME_INTERVAL_SECONDS": "1",
-    "PENDING_RETRY_INITIAL_BACKOFF_SECONDS": "1",
-}
 ROUND_PLAYER_BALANCE = 10**12
 
 
@@ -79,7 +74,7 @@ class SoakSystem:
     @property
     def provider_in_flight_s(self) -> float:
         """How long a call may stay pending before the provider's retry queue takes it."""
-        settings = {key.lower(): value for key, value in SOAK_PROVIDER.items()}
+        settings = {key.lower(): value for key, value in PROVIDER_RETRIES.items()}
         return ProviderSettings.model_validate(settings).call_in_flight_seconds
 
     async def healthy(self) -> bool:
@@ -123,7 +118,7 @@ def _environment(run_id: str, casino_url: str, provider_url: str, amqp_url: str)
         "PROVIDER_PORT": str(free_port()),
         "WALLET_PROBES_PORT": str(free_port()),
         "LOBBY_PROBES_PORT": str(free_port()),
-        **SOAK_PROVIDER,
+        **PROVIDER_RETRIES,
     }
 
 
