@@ -5,6 +5,9 @@ secret and naming itself in `x-provider-code`.
 The gateway learns each change from the casino within REGISTRY_REFRESH_SECONDS (2 s by
 default), so a test that changes the registry polls for the change to show, within
 `HONOURED_WITHIN`, rather than sleeping.
+
+One module over the usual size: the acceptance cases share the `Operator` and
+`Provider` helpers defined here (tests/e2e/test_tenancy_wallet.py reuses them).
 """
 
 from __future__ import annotations

@@ -1,5 +1,9 @@
 """The retry queue over the provider's real database and a fake casino: what a crash
-leaves pending is settled by the queue's rules, on schedule, by one process at a time."""
+leaves pending is settled by the queue's rules, on schedule, by one process at a time.
+
+One module over the usual size: every rule of the queue shares the fake casino and
+the pending-row builders defined here, and reads best beside the others.
+"""
 
 import asyncio
 import json

@@ -4,6 +4,9 @@ enabled provider's signed callback reaches the wallet queue, naming that provide
 
 The registry comes from a fake casino (`FakeRegistry`), loaded with an explicit
 `refresh()`, so each test knows which registry is in force.
+
+One module over the usual size: each branch of the verification order shares the fake
+registry and the secret-in-logs guard defined here.
 """
 
 import json

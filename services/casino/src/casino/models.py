@@ -26,6 +26,9 @@ The database itself enforces what must never break, so no code path can get it w
 The ledger is append-only: the balance is a column updated by SQL arithmetic in the same
 transaction that appends the row, and each row keeps the balance after it and the exact
 reply it was answered with, so a retry gets that reply again.
+
+One module over the usual size on purpose: every constraint of the ledger is read here
+in one place, beside the tables it holds.
 """
 
 import uuid

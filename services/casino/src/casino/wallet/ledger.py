@@ -22,6 +22,9 @@ command or five hundred:
 Every lock is taken before any row is read, bet ids before wallets, in one order for all
 workers. Each round trip is a wake-up of the worker and of its PostgreSQL backend; on a
 busy machine those, not the SQL, were much of a batch's time (docs/PERFORMANCE.md).
+
+Over the usual size on purpose: the three statements of a batch and the order of their
+locks are one argument, read together.
 """
 
 import uuid
