@@ -159,8 +159,13 @@ async def restarted(
     return await providers.bets(round_id)
 
 
-async def check_ledger(system: CasinoSystem, providers: ProviderWorld) -> dict[str, Any]:
-    """`casino check-ledger --provider-database-url …`, once the provider's work is done."""
+async def check_ledger(
+    system: CasinoSystem, providers: ProviderWorld, round_id: str
+) -> dict[str, Any]:
+    """`casino check-ledger --provider-database-url …`, once the provider's work is done:
+    every ledger invariant must hold, and the reconciliation of this test's round. (The
+    e2e session's other tests send wallet callbacks of their own, straight to the gateway
+    under the same provider; the reconciliation rightly lists those as unknown to it.)"""
     with contextlib.suppress(TimeoutError):
         await wait_until(lambda: nothing_pending_anywhere(providers), "both sides", within=60)
     done = await asyncio.to_thread(
@@ -179,7 +184,13 @@ async def check_ledger(system: CasinoSystem, providers: ProviderWorld) -> dict[s
         check=False,
     )
     report: dict[str, Any] = json.loads(done.stdout)
-    assert (done.returncode, report["ok"]) == (0, True), report["violations"]
+    ours = [
+        violation
+        for violation in report["violations"]
+        if not violation["subject"].startswith("round ")
+        or violation["subject"] == f"round {round_id}"
+    ]
+    assert ours == []
     return report
 
 
@@ -206,7 +217,7 @@ async def test_a_debit_applied_while_its_provider_was_killed_is_rolled_back_afte
     ]
     assert await world.balance(player) == 10_000  # the player is whole again
     await providers.assert_agrees_with_casino(round_id, world, player)
-    await check_ledger(casino_system, providers)
+    await check_ledger(casino_system, providers, round_id)
 
 
 async def test_a_payout_lost_with_its_killed_provider_is_delivered_after_restart(
@@ -232,4 +243,4 @@ async def test_a_payout_lost_with_its_killed_provider_is_delivered_after_restart
     assert [(b["type"], b["status"]) for b in bets] == [("bet", "accepted"), ("payout", "accepted")]
     assert await world.balance(player) == 10_000 - 1_000 + 2_500
     await providers.assert_agrees_with_casino(round_id, world, player)
-    await check_ledger(casino_system, providers)
+    await check_ledger(casino_system, providers, round_id)

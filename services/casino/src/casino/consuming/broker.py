@@ -48,13 +48,19 @@ def command_broker(
         logger=logger,
         middlewares=[DeadLetterRepeatedFailures],
     )
+    subscribe(broker, queue, handler, prefetch=prefetch)
+    return broker
+
+
+def subscribe(broker: RabbitBroker, queue: str, handler: CommandHandler, *, prefetch: int) -> None:
+    """Give each command on the durable `queue`, its body undecoded, to `handler`, and
+    publish its returned reply; acknowledged as the module's docstring says."""
     broker.subscriber(
         command_queue(queue),
         channel=Channel(prefetch_count=prefetch),
         ack_policy=AckPolicy.NACK_ON_ERROR,
         decoder=raw_body,
     )(handler)
-    return broker
 
 
 async def raw_body(message: StreamMessage[Any]) -> bytes:

@@ -10,14 +10,12 @@ import logging
 from typing import Annotated
 
 from faststream import Context
-from faststream.middlewares import AckPolicy
-from faststream.rabbit import Channel, RabbitBroker, RabbitResponse
+from faststream.rabbit import RabbitBroker, RabbitResponse
 from faststream.rabbit.annotations import RabbitMessage
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from casino.consuming.broker import raw_body
-from casino.consuming.queues import command_queue
+from casino.consuming.broker import subscribe
 from casino.lobby.resources import Lobby
 from casino.providers.registry import snapshot
 from contracts.errors import ErrorBody, ErrorCode
@@ -33,12 +31,7 @@ REGISTRY_PREFETCH = 4
 
 def answer_registry_questions(broker: RabbitBroker, queue: str) -> None:
     """Subscribe `broker` to `queue` with the registry's answer."""
-    broker.subscriber(
-        command_queue(queue),
-        channel=Channel(prefetch_count=REGISTRY_PREFETCH),
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        decoder=raw_body,
-    )(_answer)
+    subscribe(broker, queue, _answer, prefetch=REGISTRY_PREFETCH)
 
 
 async def _answer(message: RabbitMessage, lobby: LobbyDep) -> RabbitResponse:
