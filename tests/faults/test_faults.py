@@ -21,7 +21,8 @@ from tests.faults.figures import Figures
 from tests.faults.settle import provider_tally, settled_audit
 from tests.faults.workload import Workload
 from tests.support import service_restarts
-from tests.support.faults import close_broker_connections_of
+from tests.support.faults import broker_connections_of, close_broker_connections_of
+from tests.support.processes import wait_until
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(240)]
 
@@ -41,9 +42,18 @@ async def kill_and_restart_the_worker(fs: FaultSystem) -> int:
 
 
 async def close_broker_connections(fs: FaultSystem) -> int:
+    """Close the broker connections of the worker, the gateway and the lobby, once each
+    holds one: a process still reconnecting after an earlier fault (a restarted worker, a
+    broker back from a restart) would otherwise be skipped, and the fault not injected."""
     [worker] = fs.system.running_workers()
     assert worker.process is not None
     pids = [worker.process.pid, fs.process("gateway"), fs.process("lobby")]
+
+    async def all_connected() -> bool:
+        held = [await asyncio.to_thread(broker_connections_of, pid) for pid in pids]
+        return all(held)
+
+    await wait_until(all_connected, "a broker connection in each of worker, gateway and lobby")
     closed = 0
     for pid in pids:
         closed += await asyncio.to_thread(close_broker_connections_of, pid)

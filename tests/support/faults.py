@@ -53,23 +53,30 @@ async def wait_for_waiters_on(
     raise TimeoutError(f"fewer than {count} backends waited on {blocker_pid} within {within}s")
 
 
-def close_broker_connections_of(pid: int) -> int:
-    """Close, on the broker's side, every AMQP connection that process `pid` holds."""
-    # close_connection takes the connection's Erlang pid (a name is refused on 3.10).
+def broker_connections_of(pid: int) -> list[str]:
+    """The AMQP connections process `pid` holds, by their Erlang pids as RabbitMQ names them."""
     listing = subprocess.run(
         ["rabbitmqctl", "-q", "list_connections", "pid", "peer_port"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    closed = 0
+    held = []
     for line in listing.splitlines():
         connection, _, port = line.rpartition("\t")
         if port.isdigit() and pid_of_local_port(int(port)) == pid:
-            subprocess.run(
-                ["rabbitmqctl", "-q", "close_connection", connection, "fault test"],
-                capture_output=True,
-                check=True,
-            )
-            closed += 1
-    return closed
+            held.append(connection)
+    return held
+
+
+def close_broker_connections_of(pid: int) -> int:
+    """Close, on the broker's side, every AMQP connection that process `pid` holds."""
+    # close_connection takes the connection's Erlang pid (a name is refused on 3.10).
+    held = broker_connections_of(pid)
+    for connection in held:
+        subprocess.run(
+            ["rabbitmqctl", "-q", "close_connection", connection, "fault test"],
+            capture_output=True,
+            check=True,
+        )
+    return len(held)
