@@ -41,6 +41,15 @@ class ErrorCode(StrEnum):
     ROLLBACK_NOT_ALLOWED = "ROLLBACK_NOT_ALLOWED"
     CANNOT_ROLLBACK_PAYOUT = "CANNOT_ROLLBACK_PAYOUT"
     COMMAND_NOT_APPLICABLE = "COMMAND_NOT_APPLICABLE"
+    ROUND_CLOSED = "ROUND_CLOSED"
+    FREE_ROUNDS_NOT_FOUND = "FREE_ROUNDS_NOT_FOUND"
+    FREE_ROUNDS_EXHAUSTED = "FREE_ROUNDS_EXHAUSTED"
+    FREE_ROUNDS_EXPIRED = "FREE_ROUNDS_EXPIRED"
+    BET_LIMIT_EXCEEDED = "BET_LIMIT_EXCEEDED"
+    LOSS_LIMIT_EXCEEDED = "LOSS_LIMIT_EXCEEDED"
+    SESSION_TIME_EXCEEDED = "SESSION_TIME_EXCEEDED"
+    PLAYER_EXCLUDED = "PLAYER_EXCLUDED"
+    UNSUPPORTED_CURRENCY = "UNSUPPORTED_CURRENCY"
     USER_NOT_FOUND = "USER_NOT_FOUND"
     GAME_NOT_FOUND = "GAME_NOT_FOUND"
     GAME_INACTIVE = "GAME_INACTIVE"
@@ -97,6 +106,27 @@ CATALOGUE: dict[ErrorCode, ErrorKind] = {
     ErrorCode.COMMAND_NOT_APPLICABLE: ErrorKind(
         422, False, "The command could not be applied to the ledger; nothing moved"
     ),
+    ErrorCode.ROUND_CLOSED: ErrorKind(409, False, "The round is closed; nothing more goes into it"),
+    ErrorCode.FREE_ROUNDS_NOT_FOUND: ErrorKind(
+        404, False, "No such free-round campaign for this player and game"
+    ),
+    ErrorCode.FREE_ROUNDS_EXHAUSTED: ErrorKind(
+        409, False, "Every round of the free-round campaign was played"
+    ),
+    ErrorCode.FREE_ROUNDS_EXPIRED: ErrorKind(
+        409, False, "The free-round campaign expired or was cancelled"
+    ),
+    # Player protection: the bet is refused, nothing moved; a smaller bet (or none) is the
+    # player's way on, not a retry.
+    ErrorCode.BET_LIMIT_EXCEEDED: ErrorKind(400, False, "The bet is above the player's bet limit"),
+    ErrorCode.LOSS_LIMIT_EXCEEDED: ErrorKind(
+        400, False, "The bet would take the player past a loss limit"
+    ),
+    ErrorCode.SESSION_TIME_EXCEEDED: ErrorKind(
+        403, False, "The player's session time limit has passed"
+    ),
+    ErrorCode.PLAYER_EXCLUDED: ErrorKind(403, False, "The player is excluded from play"),
+    ErrorCode.UNSUPPORTED_CURRENCY: ErrorKind(400, False, "The casino does not take this currency"),
     ErrorCode.USER_NOT_FOUND: ErrorKind(404, False, "No such user"),
     ErrorCode.GAME_NOT_FOUND: ErrorKind(404, False, "No such game"),
     ErrorCode.GAME_INACTIVE: ErrorKind(404, False, "The game is not active"),

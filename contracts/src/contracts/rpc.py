@@ -20,7 +20,13 @@ from pydantic import BaseModel, Field, model_validator
 
 from contracts.errors import ErrorBody
 from contracts.lobby import LaunchGameRequest, SimulateRoundRequest
-from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, RollbackRequest
+from contracts.wallet import (
+    CreditRequest,
+    DebitRequest,
+    EndRoundRequest,
+    GetBalanceRequest,
+    RollbackRequest,
+)
 
 
 class GetBalanceCommand(BaseModel):
@@ -47,7 +53,15 @@ class RollbackCommand(BaseModel):
     provider: str | None = None
 
 
-AnyWalletCommand: TypeAlias = GetBalanceCommand | DebitCommand | CreditCommand | RollbackCommand
+class EndRoundCommand(BaseModel):
+    command: Literal["endRound"] = "endRound"
+    request: EndRoundRequest
+    provider: str | None = None
+
+
+AnyWalletCommand: TypeAlias = (
+    GetBalanceCommand | DebitCommand | CreditCommand | RollbackCommand | EndRoundCommand
+)
 WalletCommand = Annotated[AnyWalletCommand, Field(discriminator="command")]
 
 

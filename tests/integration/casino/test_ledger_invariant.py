@@ -15,10 +15,10 @@ pytestmark = pytest.mark.integration
 _COPY_OF_NEWEST_ROW = """
     INSERT INTO casino_transactions (id, provider_id, transaction_id, type, outcome,
         session_id, wallet_id, round_id, amount, is_tombstone, fingerprint, reply,
-        balance_before, balance_after, previous_id)
+        balance_before, balance_after, previous_id, kind)
     SELECT gen_random_uuid(), t.provider_id, t.transaction_id || '-copy', 'credit',
         'accepted', t.session_id, t.wallet_id, t.round_id, $2::bigint, false,
-        t.fingerprint, t.reply, t.balance_after, t.balance_after + $3::bigint, t.id
+        t.fingerprint, t.reply, t.balance_after, t.balance_after + $3::bigint, t.id, 'win'
     FROM casino_wallets w JOIN casino_transactions t ON t.id = w.last_transaction_id
     WHERE w.id = $1
 """

@@ -11,8 +11,12 @@ import asyncio
 import json
 import sys
 
+from casino.campaigns import commands as campaign_commands
+from casino.currencies import commands as currency_commands
 from casino.database import Database, migrate, run_with_database
+from casino.protection import commands as protection_commands
 from casino.providers import commands as provider_commands
+from casino.rounds import commands as round_commands
 from casino.settings import CasinoSettings
 from casino.tools import play_round
 from casino.tools.seed import (
@@ -27,6 +31,9 @@ from contracts.logs import configure_logging
 from contracts.money import MAX_AMOUNT
 from contracts.secret_box import SecretBox
 from contracts.secrets import DEVELOPMENT
+
+# Modules that add subcommands of their own: each has NAMES, add_arguments and run.
+_COMMAND_MODULES = (round_commands, protection_commands, campaign_commands, currency_commands)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -69,6 +76,9 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit(_check_ledger(args, settings))
         case "provider" | "game":
             raise SystemExit(provider_commands.run(args, settings))
+        case name:
+            [module] = [module for module in _COMMAND_MODULES if name in module.NAMES]
+            raise SystemExit(module.run(args, settings))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -101,6 +111,8 @@ def _parser() -> argparse.ArgumentParser:
     ledger.add_argument("--provider-code", default=DEMO_PROVIDER_CODE)
     ledger.add_argument("--json", action="store_true", help="print the report as JSON")
     provider_commands.add_arguments(commands)
+    for module in _COMMAND_MODULES:
+        module.add_arguments(commands)
     return parser
 
 

@@ -32,12 +32,13 @@ in one place, beside the tables it holds.
 """
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Computed,
+    Date,
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
@@ -50,7 +51,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from casino.vocabulary import Outcome, SessionStatus, TransactionType
+from casino.vocabulary import LimitKind, Outcome, RoundStatus, SessionStatus, TransactionType
 from contracts.money import MAX_BALANCE
 
 NAMING = {
@@ -64,11 +65,15 @@ IDEMPOTENCY_KEY = "uq_casino_transactions_provider_transaction"
 ONE_REFUND_PER_BET = "uq_casino_transactions_one_refund_per_bet"
 MAX_AMOUNT = 10**15
 # What a row does to its wallet's balance: a bet takes its amount, a payout or a refund
-# gives it, a rejection moves nothing.
+# gives it, a rejection or an end of round moves nothing, and so do a free bet and its
+# refund (they carry their campaign; a free round's win, a credit, is paid like any).
 MOVE = (
-    "CASE WHEN outcome = 'accepted' THEN CASE type WHEN 'debit' THEN -amount ELSE amount END"
-    " ELSE 0 END"
+    "CASE WHEN outcome <> 'accepted' OR type = 'end_round' THEN 0"
+    " WHEN type = 'credit' THEN amount"
+    " WHEN campaign_id IS NOT NULL THEN 0"
+    " WHEN type = 'debit' THEN -amount ELSE amount END"
 )
+CREDIT_KINDS = ("win", "bonus", "jackpot", "promo")
 
 
 def _one_of(column: str, values: type[SessionStatus | TransactionType | Outcome]) -> str:
@@ -129,6 +134,14 @@ class Wallet(Timestamped, Base):
     opening_balance: Mapped[int] = mapped_column(BigInteger)
     # The newest ledger row; its balance_after is the balance.
     last_transaction_id: Mapped[uuid.UUID | None] = mapped_column()
+    # The running loss (bets - wins - refunds) of the period that began on each date, in
+    # the loss-limit time zone; kept by the wallet beside the balance (migration 0006).
+    loss_day_start: Mapped[date | None] = mapped_column(Date)
+    loss_day: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    loss_week_start: Mapped[date | None] = mapped_column(Date)
+    loss_week: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    loss_month_start: Mapped[date | None] = mapped_column(Date)
+    loss_month: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
 
 
 class GameProvider(Timestamped, Base):
@@ -198,6 +211,21 @@ class Transaction(Timestamped, Base):
         CheckConstraint("(outcome = 'rejected') = (error_code IS NOT NULL)", name="error_code"),
         CheckConstraint("type = 'rollback' OR round_id IS NOT NULL", name="round_of_money"),
         CheckConstraint(
+            "(type = 'credit') = (kind IS NOT NULL)"
+            f" AND (kind IS NULL OR kind IN {CREDIT_KINDS!r})",
+            name="kind_of_credit",
+        ),
+        CheckConstraint(
+            "jackpot_contribution IS NULL"
+            " OR (type = 'debit' AND jackpot_contribution BETWEEN 0 AND amount)",
+            name="jackpot_contribution_of_bet",
+        ),
+        CheckConstraint("type <> 'end_round' OR amount = 0", name="end_round_moves_nothing"),
+        CheckConstraint(
+            "campaign_id IS NULL OR type IN ('debit', 'credit', 'rollback')",
+            name="campaign_of_free_play",
+        ),
+        CheckConstraint(
             "(type = 'rollback') = (original_transaction_id IS NOT NULL)",
             name="rollback_names_original",
         ),
@@ -255,7 +283,98 @@ class Transaction(Timestamped, Base):
     balance_before: Mapped[int] = mapped_column(BigInteger)
     balance_after: Mapped[int] = mapped_column(BigInteger)
     previous_id: Mapped[uuid.UUID | None] = mapped_column()
+    kind: Mapped[str | None] = mapped_column(String(16))  # a credit's: win, bonus, …
+    jackpot_contribution: Mapped[int | None] = mapped_column(BigInteger)
+    # A free bet, its refund, or a free round's win.
+    campaign_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("casino_free_round_campaigns.id")
+    )
+    closes_round: Mapped[bool] = mapped_column(server_default=text("false"))
     first_row_opening: Mapped[int | None] = mapped_column(
         BigInteger,
         Computed("CASE WHEN previous_id IS NULL THEN balance_before END", persisted=True),
     )
+
+
+class Round(Base):
+    """A round the wallet took money in (or a provider ended): open, closed or expired."""
+
+    __tablename__ = "casino_rounds"
+    __table_args__ = (
+        UniqueConstraint("provider_id", "wallet_id", "round_id"),
+        CheckConstraint(_one_of("status", RoundStatus), name="status_known"),
+        CheckConstraint("(status = 'open') = (ended_at IS NULL)", name="ended_when_not_open"),
+        Index("ix_casino_rounds_open_since", "opened_at", postgresql_where=text("status = 'open'")),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        primary_key=True, server_default=text("gen_random_uuid()")
+    )
+    provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_game_providers.id"))
+    wallet_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_wallets.id"))
+    round_id: Mapped[str] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(16))
+    opened_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=text("now()")
+    )
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class FreeRoundCampaign(Base):
+    """Free rounds an operator granted a player at one game; `rounds_used` counts the free
+    bets the wallet accepted, under the wallet's lock."""
+
+    __tablename__ = "casino_free_round_campaigns"
+    __table_args__ = (
+        CheckConstraint("rounds > 0", name="rounds_positive"),
+        CheckConstraint(f"bet_amount BETWEEN 1 AND {MAX_AMOUNT}", name="bet_amount_in_range"),
+        CheckConstraint("rounds_used BETWEEN 0 AND rounds", name="rounds_used_within_grant"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_users.id"), index=True)
+    wallet_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_wallets.id"))
+    game_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_games.id"))
+    currency: Mapped[str] = mapped_column(String(8))
+    rounds: Mapped[int] = mapped_column()
+    bet_amount: Mapped[int] = mapped_column(BigInteger)
+    rounds_used: Mapped[int] = mapped_column(server_default=text("0"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the game's provider acknowledged the grant and the cancellation.
+    provider_registered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    provider_cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    granted_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=text("now()")
+    )
+
+
+class PlayerLimit(Base):
+    """One limit of a player in one currency, from the moment it applies (NULL: removed).
+    Kept: the limit in force and at most one pending change per kind."""
+
+    __tablename__ = "casino_player_limits"
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", LimitKind), name="kind_known"),
+        CheckConstraint("value >= 0", name="value_not_negative"),
+    )
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_users.id"), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(8), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    applies_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    value: Mapped[int | None] = mapped_column(BigInteger)
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
+    set_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class PlayerExclusion(Base):
+    """A player excluded from play until a moment, or for ever (`until` NULL)."""
+
+    __tablename__ = "casino_player_exclusions"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_users.id"), primary_key=True)
+    until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
+    set_by: Mapped[str | None] = mapped_column(String(200))

@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from contracts.secret_box import DEVELOPMENT_KEY, check_keys
 from contracts.secrets import DEVELOPMENT, OptionalSecret, SecretList, check_secrets
 from contracts.text import Identifier
+from contracts.time_zones import ZoneInfoName
 from contracts.topology import LOBBY_QUEUE, WALLET_QUEUE
 
 DEVELOPMENT_PROVIDER_SECRET = "dev-provider-secret"
@@ -53,6 +54,14 @@ class CasinoSettings(BaseSettings):
     probes_host: str = "127.0.0.1"
     wallet_probes_port: Annotated[int, Field(ge=1, le=65535)] = 8010
     lobby_probes_port: Annotated[int, Field(ge=1, le=65535)] = 8011
+    # Rounds left open this long are expired (no more bets; still settled), checked by the
+    # worker this often and by `casino rounds expire` on demand.
+    round_expiry_hours: Annotated[float, Field(gt=0)] = 48
+    round_expiry_check_seconds: Annotated[float, Field(gt=0)] = 300
+    # Player protection: a raised or removed limit applies after this long (a lowered one
+    # at once); loss limits count calendar days, weeks (from Monday) and months here.
+    limit_cooling_off_seconds: Annotated[float, Field(ge=0)] = 24 * 3600
+    loss_limit_time_zone: ZoneInfoName = "UTC"
 
     @model_validator(mode="after")
     def _refuse_insecure_secrets(self) -> "CasinoSettings":

@@ -51,19 +51,30 @@ class RequestIdentity:
     amount: int | None = None
     round_id: str | None = None
     original_transaction_id: str | None = None
+    kind: str | None = None  # a credit's; "win" unless it says otherwise
+    jackpot_contribution: int | None = None
+    campaign: str | None = None  # the freeRoundsCampaignId, as sent
+    closes_round: bool = False
 
     def fingerprint(self, session: SessionWallet) -> str:
-        canonical = json.dumps(
-            {
-                "type": self.type.value,
-                "session": str(session.session_id),
-                "amount": self.amount,
-                "round": self.round_id,
-                "original": self.original_transaction_id,
-            },
-            sort_keys=True,
-            separators=(",", ":"),
-        )
+        identity: dict[str, object] = {
+            "type": self.type.value,
+            "session": str(session.session_id),
+            "amount": self.amount,
+            "round": self.round_id,
+            "original": self.original_transaction_id,
+        }
+        # The fields of rounds, payouts and free rounds count only when they say something
+        # a seed client could not: so every fingerprint recorded before them still matches
+        # its retry.
+        extras = {
+            "kind": self.kind if self.kind not in (None, "win") else None,
+            "jackpotContribution": self.jackpot_contribution,
+            "campaign": self.campaign,
+            "roundClosed": self.closes_round or None,
+        }
+        identity |= {name: value for name, value in extras.items() if value is not None}
+        canonical = json.dumps(identity, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -93,6 +104,12 @@ class Entry:
     """The wallet's row before this one: the ledger is a chain per wallet, and the
     database refuses a row whose balance_before is not its previous row's balance_after
     (migration 0003)."""
+    kind: str | None
+    """A credit's kind: win, bonus, jackpot or promo (None for the other types)."""
+    jackpot_contribution: int | None
+    campaign_id: uuid.UUID | None
+    """The free-round campaign of a free bet, its refund, or a bonus win."""
+    closes_round: bool
 
     @property
     def key(self) -> LedgerKey:
@@ -171,6 +188,7 @@ class Book:
         bet: Entry | None = None,
         related_transaction_id: str | None = None,
         is_tombstone: bool = False,
+        campaign_id: uuid.UUID | None = None,
     ) -> RpcReply:
         """Decide `request`: move `move` cents on the session's wallet and append its row with
         the reply it is answered with, so a retry gets exactly that reply."""
@@ -202,6 +220,10 @@ class Book:
             balance_before=balance_before,
             balance_after=balance,
             previous_id=self.newest[session.wallet_id],
+            kind=(request.kind or "win") if request.type == TransactionType.CREDIT else None,
+            jackpot_contribution=request.jackpot_contribution,
+            campaign_id=campaign_id,
+            closes_round=request.closes_round,
         )
         self.balances[session.wallet_id] = balance
         self.newest[session.wallet_id] = entry.id

@@ -34,6 +34,10 @@ COLUMN_TYPES: dict[str, str] = {
     "balance_before": "bigint",
     "balance_after": "bigint",
     "previous_id": "uuid",
+    "kind": "text",
+    "jackpot_contribution": "bigint",
+    "campaign_id": "uuid",
+    "closes_round": "boolean",
 }
 if list(COLUMN_TYPES) != [field.name for field in dataclasses.fields(Entry)]:
     raise AssertionError("the ledger's columns and Entry's fields must be the same, in order")

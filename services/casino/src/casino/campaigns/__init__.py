@@ -1,0 +1,1 @@
+"""Free-round campaigns: granted and cancelled by operators, registered with providers."""

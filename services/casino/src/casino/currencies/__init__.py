@@ -1,0 +1,1 @@
+"""The currencies the casino takes, with their decimals, and amounts written for people."""

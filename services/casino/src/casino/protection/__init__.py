@@ -1,0 +1,1 @@
+"""Player protection as operators set it: limits per player and currency, and exclusions."""

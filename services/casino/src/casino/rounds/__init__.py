@@ -1,0 +1,1 @@
+"""Rounds as operators see them: reading one, expiring those left open, and reports."""
