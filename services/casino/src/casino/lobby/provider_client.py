@@ -1,5 +1,6 @@
-"""The casino's signed HTTP client of one game provider: POST /provider/launch and
-POST /provider/simulate at that provider's endpoint.
+"""The casino's signed HTTP client of one game provider: POST /provider/launch,
+POST /provider/simulate, and a free-round campaign's registration and cancellation
+(POST /provider/freeRounds and /provider/freeRounds/cancel) at that provider's endpoint.
 
 Each body is serialised once; exactly those bytes are signed (`x-provider-signature`, with
 that provider's secret: its registered casino secret, or the first PROVIDER_SECRET for the
@@ -21,6 +22,9 @@ from casino.lobby.errors import ProviderUnavailableError
 from contracts.base import WireModel
 from contracts.logs import CORRELATION_HEADER
 from contracts.provider import (
+    FreeRoundsCancel,
+    FreeRoundsGrant,
+    FreeRoundsReply,
     ProviderLaunchReply,
     ProviderLaunchRequest,
     ProviderSimulateReply,
@@ -33,8 +37,10 @@ from contracts.signing import PROVIDER_SIGNATURE_HEADER, Secret, signature_heade
 # default), so the caller gets our answer rather than a timeout.
 LAUNCH_TIMEOUT_SECONDS = 10.0
 SIMULATE_TIMEOUT_SECONDS = 45.0
+# A campaign call only writes a row at the provider.
+CAMPAIGN_TIMEOUT_SECONDS = LAUNCH_TIMEOUT_SECONDS
 
-ReplyT = TypeVar("ReplyT", ProviderLaunchReply, ProviderSimulateReply)
+ReplyT = TypeVar("ReplyT", ProviderLaunchReply, ProviderSimulateReply, FreeRoundsReply)
 
 
 class ProviderClient:
@@ -60,6 +66,50 @@ class ProviderClient:
             request,
             ProviderSimulateReply,
             SIMULATE_TIMEOUT_SECONDS,
+            correlation_id,
+        )
+
+    async def register_free_rounds(
+        self, grant: FreeRoundsGrant, correlation_id: str | None = None
+    ) -> FreeRoundsReply:
+        """Register a free-round campaign with the provider, so it plays its rounds.
+
+        Idempotent at the provider: registering the same campaign (same `campaignId` and
+        terms) again answers its current state (`status` active, exhausted, expired or
+        cancelled), so a registration whose answer was lost may simply be sent again.
+
+        Raises `ProviderUnavailableError` (code PROVIDER_UNAVAILABLE) when the provider
+        cannot be reached, times out, or refuses: a refusal's message names the
+        provider's own code, e.g. `DUPLICATE_TRANSACTION` (the campaignId was registered
+        with other terms), `GAME_NOT_FOUND`, `GAME_INACTIVE`, `CASINO_NOT_FOUND`,
+        `INVALID_REQUEST` or `SIGNATURE_INVALID`.
+        """
+        return await self._post(
+            "/provider/freeRounds",
+            grant,
+            FreeRoundsReply,
+            CAMPAIGN_TIMEOUT_SECONDS,
+            correlation_id,
+        )
+
+    async def cancel_free_rounds(
+        self, cancel: FreeRoundsCancel, correlation_id: str | None = None
+    ) -> FreeRoundsReply:
+        """Withdraw a campaign at the provider: it plays no more of its rounds.
+
+        Idempotent: cancelling again answers `status` cancelled; a campaign the provider
+        never held answers success with `status` unknown (there is nothing to withdraw,
+        and nothing of it will ever be played there).
+
+        Raises `ProviderUnavailableError` (code PROVIDER_UNAVAILABLE) when the provider
+        cannot be reached, times out, or refuses (its code in the message, e.g.
+        `CASINO_NOT_FOUND`, `INVALID_REQUEST`, `SIGNATURE_INVALID`).
+        """
+        return await self._post(
+            "/provider/freeRounds/cancel",
+            cancel,
+            FreeRoundsReply,
+            CAMPAIGN_TIMEOUT_SECONDS,
             correlation_id,
         )
 
