@@ -15,11 +15,22 @@ tool's, a test's).
 """
 
 from typing import Annotated, Any, Literal, TypeAlias
+from uuid import UUID
 
 from pydantic import BaseModel, Field, model_validator
 
 from contracts.errors import ErrorBody
 from contracts.lobby import LaunchGameRequest, SimulateRoundRequest
+from contracts.operator import (
+    CampaignRequest,
+    ExcludePlayerRequest,
+    GrantFreeRoundsRequest,
+    PlayerCampaignsRequest,
+    PlayerLimitsRequest,
+    PlayerRequest,
+    ReadRoundRequest,
+    SetPlayerLimitsRequest,
+)
 from contracts.wallet import (
     CreditRequest,
     DebitRequest,
@@ -75,10 +86,70 @@ class SimulateRoundCommand(BaseModel):
     request: SimulateRoundRequest
 
 
-LobbyCommand = Annotated[
-    LaunchGameCommand | SimulateRoundCommand,
-    Field(discriminator="command"),
-]
+# The operator's commands (`contracts.operator`): campaigns, player protection, rounds.
+# They go to the lobby's queue too: a grant and a cancel call the game's provider.
+
+
+class GrantFreeRoundsCommand(BaseModel):
+    command: Literal["grantFreeRounds"] = "grantFreeRounds"
+    request: GrantFreeRoundsRequest
+    # Chosen by the gateway, so a command redelivered to the lobby grants one campaign.
+    campaign_id: UUID
+
+
+class CancelFreeRoundsCommand(BaseModel):
+    command: Literal["cancelFreeRounds"] = "cancelFreeRounds"
+    request: CampaignRequest
+
+
+class GetFreeRoundsCommand(BaseModel):
+    command: Literal["getFreeRounds"] = "getFreeRounds"
+    request: CampaignRequest
+
+
+class ListFreeRoundsCommand(BaseModel):
+    command: Literal["listFreeRounds"] = "listFreeRounds"
+    request: PlayerCampaignsRequest
+
+
+class SetPlayerLimitsCommand(BaseModel):
+    command: Literal["setPlayerLimits"] = "setPlayerLimits"
+    request: SetPlayerLimitsRequest
+
+
+class GetPlayerLimitsCommand(BaseModel):
+    command: Literal["getPlayerLimits"] = "getPlayerLimits"
+    request: PlayerLimitsRequest
+
+
+class ExcludePlayerCommand(BaseModel):
+    command: Literal["excludePlayer"] = "excludePlayer"
+    request: ExcludePlayerRequest
+
+
+class GetPlayerExclusionCommand(BaseModel):
+    command: Literal["getPlayerExclusion"] = "getPlayerExclusion"
+    request: PlayerRequest
+
+
+class ReadRoundCommand(BaseModel):
+    command: Literal["readRound"] = "readRound"
+    request: ReadRoundRequest
+
+
+AnyOperatorCommand: TypeAlias = (
+    GrantFreeRoundsCommand
+    | CancelFreeRoundsCommand
+    | GetFreeRoundsCommand
+    | ListFreeRoundsCommand
+    | SetPlayerLimitsCommand
+    | GetPlayerLimitsCommand
+    | ExcludePlayerCommand
+    | GetPlayerExclusionCommand
+    | ReadRoundCommand
+)
+AnyLobbyCommand: TypeAlias = LaunchGameCommand | SimulateRoundCommand | AnyOperatorCommand
+LobbyCommand = Annotated[AnyLobbyCommand, Field(discriminator="command")]
 
 
 class RpcReply(BaseModel):

@@ -7,7 +7,7 @@ its message rejected and leave the gateway waiting until its timeout.
 
 import logging
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 from faststream import Context
 from faststream.rabbit import RabbitResponse
@@ -16,19 +16,25 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from casino.consuming import metrics
+from casino.lobby import operator
 from casino.lobby.errors import LobbyError
 from casino.lobby.launch import launch_game
 from casino.lobby.resources import Lobby
 from casino.lobby.simulate import simulate_round
 from contracts.errors import ErrorBody, ErrorCode
-from contracts.lobby import LaunchGameReply, SimulateRoundReply
 from contracts.logs import CORRELATION_HEADER
-from contracts.rpc import LaunchGameCommand, LobbyCommand, RpcReply, SimulateRoundCommand
+from contracts.rpc import (
+    AnyLobbyCommand,
+    LaunchGameCommand,
+    LobbyCommand,
+    RpcReply,
+    SimulateRoundCommand,
+)
 
 log = logging.getLogger(__name__)
 
 LobbyDep = Annotated[Lobby, Context("lobby")]
-_COMMAND: TypeAdapter[LaunchGameCommand | SimulateRoundCommand] = TypeAdapter(LobbyCommand)
+_COMMAND: TypeAdapter[AnyLobbyCommand] = TypeAdapter(LobbyCommand)
 
 
 async def handle_lobby_command(message: RabbitMessage, lobby: LobbyDep) -> RabbitResponse:
@@ -51,9 +57,7 @@ async def answer(
         return RpcReply(error=ErrorBody.of_invalid(error.errors(include_input=False)))
     logged = {"correlation_id": correlation_id, "command": command.command}
     try:
-        reply = RpcReply(
-            result=(await _play(lobby, command, correlation_id, redelivered)).to_wire()
-        )
+        reply = RpcReply(result=await _play(lobby, command, correlation_id, redelivered))
     except LobbyError as error:
         reply = RpcReply(error=error.body())
     except (SQLAlchemyError, OSError) as error:
@@ -74,13 +78,14 @@ async def answer(
 
 
 async def _play(
-    lobby: Lobby,
-    command: LaunchGameCommand | SimulateRoundCommand,
-    correlation_id: str | None,
-    redelivered: bool,
-) -> LaunchGameReply | SimulateRoundReply:
+    lobby: Lobby, command: AnyLobbyCommand, correlation_id: str | None, redelivered: bool
+) -> dict[str, Any]:
     if isinstance(command, LaunchGameCommand):
-        return await launch_game(lobby, command.request, correlation_id)
+        return (await launch_game(lobby, command.request, correlation_id)).to_wire()
+    if not isinstance(command, SimulateRoundCommand):
+        # The operator's commands are safe to carry out again: a redelivered grant finds
+        # its campaign (the gateway chose its id), and the rest are reads or settings.
+        return await operator.carry_out(lobby, command, correlation_id)
     if redelivered:
         # The lobby that took it first stopped mid-round: the round may have been played,
         # and playing it again would move the money a second time.
@@ -89,4 +94,4 @@ async def _play(
             "The round was interrupted and is not replayed; check the balance "
             "before simulating again",
         )
-    return await simulate_round(lobby, command.request, correlation_id)
+    return (await simulate_round(lobby, command.request, correlation_id)).to_wire()

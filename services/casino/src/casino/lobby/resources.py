@@ -22,6 +22,9 @@ class Lobby:
     casino_code: str
     database: Database
     providers: ProviderLinks
+    # A raised or removed player limit applies this long after it is set
+    # (LIMIT_COOLING_OFF_SECONDS; 24 h unless set).
+    limit_cooling_off_seconds: float = 24 * 3600
 
 
 @asynccontextmanager
@@ -30,6 +33,8 @@ async def open_lobby(settings: CasinoSettings) -> AsyncIterator[Lobby]:
     database = make_database(engine)
     try:
         async with provider_links(settings, database) as providers:
-            yield Lobby(settings.casino_code, database, providers)
+            yield Lobby(
+                settings.casino_code, database, providers, settings.limit_cooling_off_seconds
+            )
     finally:
         await engine.dispose()
