@@ -30,7 +30,7 @@ from gateway.callbacks.fast_path import FastPath
 from gateway.errors import install_error_handlers
 from gateway.openapi import install_openapi
 from gateway.providers import RegistryRefresher
-from gateway.routes import health, lobby, provider_forward
+from gateway.routes import health, lobby, operator, provider_forward
 from gateway.rpc import Rpc, RpcClient
 from gateway.settings import GatewaySettings
 
@@ -104,6 +104,7 @@ def create_app(
     routers = (
         wallet_callbacks.router,
         lobby.router,
+        operator.router,
         provider_forward.router,
         health.router,
         metrics.router,

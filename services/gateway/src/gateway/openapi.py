@@ -18,6 +18,12 @@ from pydantic.json_schema import models_json_schema
 
 from contracts.errors import CATALOGUE, ErrorBody, ErrorCode
 from contracts.lobby import LaunchGameRequest, SimulateRoundRequest
+from contracts.operator import (
+    CampaignRequest,
+    ExcludePlayerBody,
+    GrantFreeRoundsRequest,
+    PlayerLimitsChange,
+)
 from contracts.provider import ProviderLaunchRequest, ProviderSimulateRequest
 from contracts.signing import CASINO_SIGNATURE_HEADER, PROVIDER_CODE_HEADER, TIMESTAMP_HEADER
 from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, RollbackRequest
@@ -29,6 +35,10 @@ REQUEST_BODIES: tuple[type[BaseModel], ...] = (
     RollbackRequest,
     LaunchGameRequest,
     SimulateRoundRequest,
+    GrantFreeRoundsRequest,
+    CampaignRequest,
+    PlayerLimitsChange,
+    ExcludePlayerBody,
     ProviderLaunchRequest,
     ProviderSimulateRequest,
 )
