@@ -43,8 +43,8 @@ async def grant(
     campaign = stored.campaign
     if campaign.cancelled_at is not None or campaign.provider_registered_at is not None:
         return stored.view()  # a grant decided before (a redelivered command)
-    client = await providers.client_for(stored.provider_id)
     try:
+        client = await providers.client_for(stored.provider_id)
         await client.register_free_rounds(
             FreeRoundsGrant(
                 casino_code=casino_code,
