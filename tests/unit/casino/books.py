@@ -6,23 +6,34 @@ the way the worker decides a batch, so no database or broker is needed.
 """
 
 import dataclasses
+import datetime as dt
 import uuid
 from typing import Any
 
 from casino.wallet.book import Book, SessionWallet
+from casino.wallet.free_rounds import Campaign
+from casino.wallet.protection import Limits
 from casino.wallet.rules import decide
 from contracts.errors import ErrorCode
 from contracts.rpc import (
     AnyWalletCommand,
     CreditCommand,
     DebitCommand,
+    EndRoundCommand,
     GetBalanceCommand,
     RollbackCommand,
     RpcReply,
 )
-from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, RollbackRequest
+from contracts.wallet import (
+    CreditKind,
+    CreditRequest,
+    DebitRequest,
+    EndRoundRequest,
+    GetBalanceRequest,
+    RollbackRequest,
+)
 
-WalletRequest = GetBalanceRequest | DebitRequest | CreditRequest | RollbackRequest
+WalletRequest = GetBalanceRequest | DebitRequest | CreditRequest | RollbackRequest | EndRoundRequest
 
 PROVIDER = uuid.UUID("00000000-0000-4000-8000-00000000000a")
 OTHER_PROVIDER = uuid.UUID("00000000-0000-4000-8000-00000000000b")
@@ -63,6 +74,11 @@ def next_batch(book: Book) -> Book:
         session_wallets=dict(book.session_wallets),
         balances=dict(book.balances),
         newest=dict(book.newest),
+        now=book.now,
+        periods=book.periods,
+        losses=dict(book.losses),
+        rounds=dict(book.rounds),
+        campaigns=dict(book.campaigns),
     )
     for entry in book.entries.values():
         later.know(entry)
@@ -84,6 +100,9 @@ def bet(
     transaction_id: str | None = None,
     round_id: str = "round-1",
     description: str | None = None,
+    closes: bool = False,
+    jackpot_contribution: int | None = None,
+    campaign: str | None = None,
 ) -> DebitRequest:
     return DebitRequest(
         session_token=token,
@@ -91,6 +110,9 @@ def bet(
         round_id=round_id,
         amount=amount,
         description=description,
+        round_closed=closes,
+        jackpot_contribution=jackpot_contribution,
+        free_rounds_campaign_id=campaign,
     )
 
 
@@ -102,6 +124,9 @@ def payout(
     round_id: str = "round-1",
     related: str | None = None,
     description: str | None = None,
+    closes: bool = False,
+    kind: CreditKind = CreditKind.WIN,
+    campaign: str | None = None,
 ) -> CreditRequest:
     return CreditRequest(
         session_token=token,
@@ -110,6 +135,17 @@ def payout(
         amount=amount,
         related_transaction_id=related,
         description=description,
+        round_closed=closes,
+        kind=kind,
+        free_rounds_campaign_id=campaign,
+    )
+
+
+def end_of_round(
+    token: str, round_id: str = "round-1", *, transaction_id: str | None = None
+) -> EndRoundRequest:
+    return EndRoundRequest(
+        session_token=token, transaction_id=transaction_id or new_id("end"), round_id=round_id
     )
 
 
@@ -140,6 +176,8 @@ def command_for(request: WalletRequest) -> AnyWalletCommand:
             return CreditCommand(request=request)
         case RollbackRequest():
             return RollbackCommand(request=request)
+        case EndRoundRequest():
+            return EndRoundCommand(request=request)
 
 
 def result(reply: RpcReply) -> dict[str, Any]:
@@ -166,6 +204,49 @@ def moved(book: Book, token: str) -> int:
     return net
 
 
+def set_limits(book: Book, token: str, **limits: int) -> None:
+    """The player of `token` now has `limits` in force (as open_book would read them)."""
+    session = book.session_wallets[token]
+    book.session_wallets[token] = dataclasses.replace(session, limits=Limits(**limits))
+
+
+def exclude(book: Book, token: str) -> None:
+    session = book.session_wallets[token]
+    book.session_wallets[token] = dataclasses.replace(session, excluded=True)
+
+
+def session_age(book: Book, token: str, age: dt.timedelta) -> None:
+    """The session of `token` began `age` before the book's now."""
+    session = book.session_wallets[token]
+    book.session_wallets[token] = dataclasses.replace(session, started_at=book.now - age)
+
+
+def grant(
+    book: Book,
+    token: str,
+    rounds: int,
+    bet_amount: int,
+    *,
+    expires_in: dt.timedelta = dt.timedelta(days=1),
+    cancelled: bool = False,
+) -> str:
+    """A campaign of free rounds for the player and game of `token`; its id as sent."""
+    session = book.session_wallets[token]
+    assert session.game_id is not None
+    campaign = Campaign(
+        uuid.uuid4(),
+        session.wallet_id,
+        session.game_id,
+        rounds,
+        0,
+        bet_amount,
+        book.now + expires_in,
+        book.now if cancelled else None,
+    )
+    book.campaigns[campaign.id] = campaign
+    return str(campaign.id)
+
+
 def _add_session(
     book: Book, wallet_id: uuid.UUID, active: bool, currency: str, provider_id: uuid.UUID
 ) -> str:
@@ -178,5 +259,7 @@ def _add_session(
         currency,
         provider_code=f"provider-{provider_id.hex[:8]}",
         provider_enabled=True,
+        game_id=uuid.uuid5(provider_id, "game"),
+        started_at=book.now,
     )
     return token

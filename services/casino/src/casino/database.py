@@ -59,18 +59,22 @@ def make_engine(database_url: str, *, pool_size: int = 5) -> AsyncEngine:
     )
 
 
-async def open_ledger_pool(database_url: str, *, size: int = 5) -> LedgerPool:
+async def open_ledger_pool(
+    database_url: str, *, size: int = 5, time_zone: str = "UTC"
+) -> LedgerPool:
     """`ledger_pool`, opened."""
-    opened: LedgerPool = await ledger_pool(database_url, size=size)
+    opened: LedgerPool = await ledger_pool(database_url, size=size, time_zone=time_zone)
     return opened
 
 
-def ledger_pool(database_url: str, *, size: int = 5) -> LedgerPool:
+def ledger_pool(database_url: str, *, size: int = 5, time_zone: str = "UTC") -> LedgerPool:
     """An asyncpg pool for the wallet (`database_url` in SQLAlchemy's form is accepted),
     not yet opened (`await` it): no I/O, but it belongs to the running event loop.
 
     It connects lazily: a worker starts, and says it is not ready, while the database is
-    down. JSONB is read and written as Python values.
+    down. JSONB is read and written as Python values. Its connections' time zone is the
+    loss-limit time zone: the database's `current_date` is then the player's calendar day
+    that loss limits count (timestamps are read and written in UTC whatever it is).
     """
     return asyncpg.create_pool(
         database_url.replace("postgresql+asyncpg://", "postgresql://", 1),
@@ -81,6 +85,7 @@ def ledger_pool(database_url: str, *, size: int = 5) -> LedgerPool:
         timeout=CONNECT_TIMEOUT_SECONDS,
         server_settings={
             "idle_in_transaction_session_timeout": str(IDLE_IN_TRANSACTION_TIMEOUT_MS),
+            "TimeZone": time_zone,
             # The ledger grows from empty. A generic plan of a prepared statement, fixed
             # while the table was small, kept seq-scanning it as it grew, and the batch
             # read slowed with the ledger's size. A plan per execution costs far less

@@ -32,6 +32,7 @@ in one place, beside the tables it holds.
 """
 
 import uuid
+from enum import StrEnum
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -76,7 +77,7 @@ MOVE = (
 CREDIT_KINDS = ("win", "bonus", "jackpot", "promo")
 
 
-def _one_of(column: str, values: type[SessionStatus | TransactionType | Outcome]) -> str:
+def _one_of(column: str, values: type[StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
 

@@ -24,7 +24,7 @@ from gateway.errors import CasinoRefusedError, WalletUnavailableError
 from gateway.rpc import Rpc
 
 log = logging.getLogger(__name__)
-WALLET_COMMANDS = frozenset({"getBalance", "debit", "credit", "rollback"})
+WALLET_COMMANDS = frozenset({"getBalance", "debit", "credit", "rollback", "endRound"})
 
 
 async def send_command(

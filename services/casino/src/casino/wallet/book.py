@@ -13,12 +13,15 @@ that decision, a rollback of a bet placed earlier in the batch refunds it.
 Nothing here does I/O, so every rule can be read (and tested) as plain Python.
 """
 
+import datetime as dt
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from casino.vocabulary import Outcome, TransactionType
+from casino.vocabulary import Outcome, RoundStatus, TransactionType
+from casino.wallet.free_rounds import Campaign
+from casino.wallet.protection import NO_LIMITS, Limits, Losses, Periods
 from contracts.money import MAX_BALANCE
 from contracts.rpc import RpcReply
 
@@ -39,6 +42,11 @@ class SessionWallet:
     currency: str
     provider_code: str
     provider_enabled: bool
+    user_id: uuid.UUID | None = None
+    game_id: uuid.UUID | None = None
+    started_at: dt.datetime | None = None
+    limits: Limits = NO_LIMITS
+    excluded: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,6 +157,18 @@ class Book:
     paid_rounds: set[RoundKey] = field(default_factory=set)
     decided: list[Entry] = field(default_factory=list)
     moves: dict[uuid.UUID, int] = field(default_factory=dict)
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    periods: Periods | None = None
+    """The loss-limit periods `now` falls in; None keeps no running losses (tests)."""
+    losses: dict[uuid.UUID, Losses] = field(default_factory=dict)
+    """Each locked wallet's running losses, in the current periods once it is moved."""
+    rounds: dict[RoundKey, RoundStatus] = field(default_factory=dict)
+    """The status of each round the batch names that the ledger knows (absent: new)."""
+    changed_rounds: dict[RoundKey, RoundStatus] = field(default_factory=dict)
+    """Rounds opened or ended by the batch's decisions, as `write_book` must store them."""
+    campaigns: dict[uuid.UUID, Campaign] = field(default_factory=dict)
+    campaign_uses: dict[uuid.UUID, int] = field(default_factory=dict)
+    """The net change of each campaign's rounds played (+1 a free bet, -1 its refund)."""
 
     def know(self, entry: Entry) -> None:
         """Take in a row read from the ledger (or just decided)."""
@@ -175,6 +195,41 @@ class Book:
 
     def round_has_payout(self, bet: Entry) -> bool:
         return (bet.provider_id, bet.wallet_id, bet.round_id or "") in self.paid_rounds
+
+    def round_status(self, session: SessionWallet, round_id: str) -> RoundStatus | None:
+        """The round's status (None: no money went into it and nobody ended it)."""
+        return self.rounds.get((session.provider_id, session.wallet_id, round_id))
+
+    def play_in_round(self, session: SessionWallet, round_id: str, *, closes: bool) -> None:
+        """Money was accepted in the round: it is open from now, closed if it said so."""
+        key = (session.provider_id, session.wallet_id, round_id)
+        status = self.rounds.get(key)
+        if closes and status != RoundStatus.CLOSED:
+            self._set_round(key, RoundStatus.CLOSED)
+        elif status is None:
+            self._set_round(key, RoundStatus.OPEN)
+
+    def end_round(self, session: SessionWallet, round_id: str) -> None:
+        key = (session.provider_id, session.wallet_id, round_id)
+        if self.rounds.get(key) != RoundStatus.CLOSED:
+            self._set_round(key, RoundStatus.CLOSED)
+
+    def _set_round(self, key: RoundKey, status: RoundStatus) -> None:
+        self.rounds[key] = self.changed_rounds[key] = status
+
+    def campaign(self, campaign_id: uuid.UUID) -> Campaign | None:
+        return self.campaigns.get(campaign_id)
+
+    def count_free_round(self, campaign_id: uuid.UUID, rounds: int) -> None:
+        """A free bet of the campaign was accepted (+1) or refunded (-1)."""
+        campaign = self.campaigns[campaign_id]
+        self.campaigns[campaign_id] = replace(campaign, rounds_used=campaign.rounds_used + rounds)
+        self.campaign_uses[campaign_id] = self.campaign_uses.get(campaign_id, 0) + rounds
+
+    def losses_of(self, session: SessionWallet) -> Losses:
+        """The wallet's running losses in the current periods."""
+        losses = self.losses.get(session.wallet_id, Losses())
+        return losses.now_in(self.periods) if self.periods is not None else losses
 
     def record(
         self,
@@ -228,6 +283,8 @@ class Book:
         self.balances[session.wallet_id] = balance
         self.newest[session.wallet_id] = entry.id
         self.moves[session.wallet_id] = self.moves.get(session.wallet_id, 0) + move
+        # Loss = bets - wins - refunds: exactly what left the wallet.
+        self.losses[session.wallet_id] = self.losses_of(session).plus(-move)
         self.know(entry)
         self.decided.append(entry)
         return reply

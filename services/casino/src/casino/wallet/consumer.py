@@ -93,7 +93,9 @@ def build_wallet_app(settings: CasinoSettings) -> AsgiFastStream:
     """The wallet worker on `settings.wallet_queue`. Call it on the loop that will run it:
     its pool is made here (without connecting) and opened in the app's lifespan."""
     pool = ledger_pool(
-        settings.casino_database_url.get_secret_value(), size=settings.database_pool_size
+        settings.casino_database_url.get_secret_value(),
+        size=settings.database_pool_size,
+        time_zone=settings.loss_limit_time_zone,
     )
     broker = build_wallet_broker(
         settings.amqp_url.get_secret_value(),

@@ -91,6 +91,61 @@ class ProviderDisabledError(WalletError):
     code = ErrorCode.PROVIDER_DISABLED
 
 
+class RoundClosedError(WalletError):
+    """Raised when a bet or a payout names a round its provider closed (a bet: or one
+    that expired)."""
+
+    code = ErrorCode.ROUND_CLOSED
+
+
+class FreeRoundsNotFoundError(WalletError):
+    """Raised when a free round names a campaign that is not this player's at this game."""
+
+    code = ErrorCode.FREE_ROUNDS_NOT_FOUND
+
+
+class FreeRoundsExhaustedError(WalletError):
+    """Raised when every round of the campaign was played."""
+
+    code = ErrorCode.FREE_ROUNDS_EXHAUSTED
+
+
+class FreeRoundsExpiredError(WalletError):
+    """Raised when the campaign expired or an operator cancelled it."""
+
+    code = ErrorCode.FREE_ROUNDS_EXPIRED
+
+
+class FreeRoundAmountError(WalletError):
+    """Raised when a free round's amount is not its campaign's bet amount."""
+
+    code = ErrorCode.INVALID_AMOUNT
+
+
+class BetLimitExceededError(WalletError):
+    """Raised when a bet is above the player's bet limit."""
+
+    code = ErrorCode.BET_LIMIT_EXCEEDED
+
+
+class LossLimitExceededError(WalletError):
+    """Raised when a bet would take the player's loss in a period past its limit."""
+
+    code = ErrorCode.LOSS_LIMIT_EXCEEDED
+
+
+class SessionTimeExceededError(WalletError):
+    """Raised when a bet comes in a session older than the player's session limit."""
+
+    code = ErrorCode.SESSION_TIME_EXCEEDED
+
+
+class PlayerExcludedError(WalletError):
+    """Raised when an excluded player's bet comes in."""
+
+    code = ErrorCode.PLAYER_EXCLUDED
+
+
 class WalletUnavailableError(WalletError):
     """Raised when the database cannot be reached or fails as a whole; the caller may retry."""
 

@@ -32,11 +32,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypeAlias
 
 import asyncpg
-from asyncpg import Connection
+from asyncpg import Connection, Record
 
 from casino.models import IDEMPOTENCY_KEY, ONE_REFUND_PER_BET
-from casino.vocabulary import SessionStatus
+from casino.vocabulary import RoundStatus, SessionStatus
 from casino.wallet.book import Book, SessionWallet
+from casino.wallet.free_rounds import Campaign, campaign_id_of
 from casino.wallet.ledger_rows import (
     COLUMN_TYPES,
     COLUMNS,
@@ -45,10 +46,12 @@ from casino.wallet.ledger_rows import (
     entry_of,
     unnest_parameters,
 )
+from casino.wallet.protection import Losses, Periods, excluded, limits_in_force
 from contracts.rpc import (
     AnyWalletCommand,
     CreditCommand,
     DebitCommand,
+    EndRoundCommand,
     GetBalanceCommand,
     RollbackCommand,
 )
@@ -57,13 +60,34 @@ from contracts.rpc import (
 # it once, before the scan yields its first row, so every advisory lock is held before
 # the first wallet row is locked. Which provider a bet id belongs to comes from its
 # session's game, which never changes, so it is read without a lock.
+#
+# Besides the session and its wallet, it reads what player protection judges a bet by:
+# the wallet's running losses (columns of the locked row, so read as they are once the
+# lock is ours), the player's exclusion and limit rows (set by operators, never by a
+# batch), and the clock: `now()` and the current day, week and month in the connection's
+# time zone (the loss-limit time zone, `casino.database.ledger_pool`).
 _LOCK_AND_SEAT = """
     SELECT s.token, s.id, s.wallet_id, s.status, g.provider_id, p.code, p.is_enabled,
-           w.currency, w.balance, w.last_transaction_id
+           w.currency, w.balance, w.last_transaction_id,
+           s.user_id, s.game_id, s.created_at,
+           w.loss_day_start, w.loss_day, w.loss_week_start, w.loss_week,
+           w.loss_month_start, w.loss_month,
+           e.user_id IS NOT NULL AS has_exclusion, e.until,
+           lim.kinds, lim.vals, lim.applies,
+           now() AS now, current_date AS day,
+           date_trunc('week', current_date)::date AS week,
+           date_trunc('month', current_date)::date AS month
     FROM casino_game_sessions s
     JOIN casino_games g ON g.id = s.game_id
     JOIN casino_game_providers p ON p.id = g.provider_id
     JOIN casino_wallets w ON w.id = s.wallet_id
+    LEFT JOIN casino_player_exclusions e ON e.user_id = s.user_id
+    CROSS JOIN LATERAL (
+        SELECT array_agg(l.kind) AS kinds, array_agg(l.value) AS vals,
+               array_agg(l.applies_at) AS applies
+        FROM casino_player_limits l
+        WHERE l.user_id = s.user_id AND l.currency = w.currency
+    ) AS lim
     WHERE s.token = ANY($1::text[])
       AND (SELECT count(pg_advisory_xact_lock(k)) FROM (
              SELECT DISTINCT hashtextextended(bg.provider_id::text || ':' || b.bet_id, 0) AS k
@@ -75,11 +99,18 @@ _LOCK_AND_SEAT = """
     FOR UPDATE OF w
 """
 
+_NO_LEDGER_ROW = ", ".join(f"NULL::{kind}" for kind in COLUMN_TYPES.values())
+_LEDGER_ROW = (
+    f"{SELECTED}, NULL::casino_rounds AS round, NULL::casino_free_round_campaigns AS campaign"
+)
 
 # What the batch's decisions read, in one round trip: the rows its commands name; the
-# tombstones of the bets it places (rule 5); the refunds of the bets named (rule 4); and
-# the accepted payouts in the rounds of the bets named or placed (rule 2). A row may come
-# more than once; the book takes each in once.
+# tombstones of the bets it places (rule 5) and of the bets its payouts name (a cancelled
+# bet cannot win); the refunds of the bets named (rule 4); the accepted payouts in the
+# rounds of the bets named or placed (rule 2); the rounds its commands name, with their
+# status; and the free-round campaigns its free bets name or its rollbacks' bets belong
+# to. A row may come more than once; the book takes each in once. A row of the answer is
+# a ledger row (its columns), or a round, or a campaign (a whole-row column each).
 #
 # Each lookup is a LATERAL subquery driven by the batch's keys, and `OFFSET 0` keeps the
 # planner from flattening it into a join it may reorder: so every lookup is an index probe
@@ -95,24 +126,24 @@ _DEPENDENCIES = f"""
             OFFSET 0
         ) AS t
     ),
-    placed AS (
-        SELECT * FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[])
-          AS p(provider_id, wallet_id, id, round_id)
+    bets AS (
+        SELECT * FROM unnest($3::uuid[], $4::text[]) AS b(provider_id, id)
     ),
     rounds AS (
         SELECT provider_id, wallet_id, round_id FROM named WHERE type = 'debit'
-        UNION SELECT provider_id, wallet_id, round_id FROM placed
+        UNION SELECT * FROM unnest($5::uuid[], $6::uuid[], $7::text[])
+          AS r(provider_id, wallet_id, round_id)
     )
-    SELECT {SELECTED} FROM named t
+    SELECT {_LEDGER_ROW} FROM named t
     UNION ALL
-    SELECT {SELECTED} FROM placed p CROSS JOIN LATERAL (
+    SELECT {_LEDGER_ROW} FROM bets b CROSS JOIN LATERAL (
         SELECT * FROM casino_transactions t
-        WHERE t.provider_id = p.provider_id AND t.original_transaction_id = p.id
+        WHERE t.provider_id = b.provider_id AND t.original_transaction_id = b.id
           AND t.is_tombstone
         OFFSET 0
     ) AS t
     UNION ALL
-    SELECT {SELECTED} FROM named n CROSS JOIN LATERAL (
+    SELECT {_LEDGER_ROW} FROM named n CROSS JOIN LATERAL (
         SELECT * FROM casino_transactions t
         WHERE t.original_id = n.id
           AND t.type = 'rollback' AND t.outcome = 'accepted' AND t.amount > 0
@@ -120,19 +151,34 @@ _DEPENDENCIES = f"""
     ) AS t
     WHERE n.type = 'debit'
     UNION ALL
-    SELECT {SELECTED} FROM rounds r CROSS JOIN LATERAL (
+    SELECT {_LEDGER_ROW} FROM rounds r CROSS JOIN LATERAL (
         SELECT * FROM casino_transactions t
         WHERE t.provider_id = r.provider_id AND t.wallet_id = r.wallet_id
           AND t.round_id = r.round_id AND t.type = 'credit' AND t.outcome = 'accepted'
         OFFSET 0
     ) AS t
+    UNION ALL
+    SELECT {_NO_LEDGER_ROW}, found.round, NULL FROM rounds k CROSS JOIN LATERAL (
+        SELECT r AS round FROM casino_rounds r
+        WHERE r.provider_id = k.provider_id AND r.wallet_id = k.wallet_id
+          AND r.round_id = k.round_id
+        OFFSET 0
+    ) AS found
+    UNION ALL
+    SELECT {_NO_LEDGER_ROW}, NULL, c FROM casino_free_round_campaigns c
+    WHERE c.id IN (
+        SELECT unnest($8::uuid[]) UNION SELECT campaign_id FROM named WHERE campaign_id IS NOT NULL
+    )
 """
 
-_WALLETS = len(COLUMN_TYPES) + 1
-"""The number of the first of `_WRITE`'s wallet parameters, after a column per row field."""
+_ROUNDS = len(COLUMN_TYPES) + 1
+"""The number of the first of `_WRITE`'s round parameters, after a column per row field."""
+_CAMPAIGNS = _ROUNDS + 4
+_WALLETS = _CAMPAIGNS + 2
 # One statement for the whole batch: the rows, a column per array, in decision order (a
 # rollback may name a bet decided earlier in the batch; foreign keys are checked at the
-# end of the statement), and the wallets' net moves. Not `executemany`: that executes
+# end of the statement); the rounds the batch opened or ended; the rounds its free bets
+# played; and the wallets' net moves and running losses. Not `executemany`: that executes
 # (and plans) the insert once per row, and under load that waiting grew with every command
 # of a batch (docs/PERFORMANCE.md). A data-modifying WITH runs exactly once whether or
 # not it is read.
@@ -142,16 +188,36 @@ _WRITE = f"""
         SELECT {COLUMNS} FROM unnest({unnest_parameters(1)})
           WITH ORDINALITY AS decided({COLUMNS}, position)
         ORDER BY position
+    ),
+    rounds AS (
+        INSERT INTO casino_rounds (provider_id, wallet_id, round_id, status, ended_at)
+        SELECT provider_id, wallet_id, round_id, status,
+               CASE WHEN status = 'open' THEN NULL ELSE now() END
+        FROM unnest(${_ROUNDS}::uuid[], ${_ROUNDS + 1}::uuid[], ${_ROUNDS + 2}::text[],
+                    ${_ROUNDS + 3}::text[]) AS r(provider_id, wallet_id, round_id, status)
+        ON CONFLICT (provider_id, wallet_id, round_id) DO UPDATE
+        SET status = excluded.status, ended_at = excluded.ended_at
+        WHERE excluded.status <> 'open'
+    ),
+    campaigns AS (
+        UPDATE casino_free_round_campaigns AS c SET rounds_used = c.rounds_used + u.rounds
+        FROM unnest(${_CAMPAIGNS}::uuid[], ${_CAMPAIGNS + 1}::int[]) AS u(id, rounds)
+        WHERE c.id = u.id
     )
     UPDATE casino_wallets AS w
-    SET balance = w.balance + m.amount, last_transaction_id = m.newest
-    FROM unnest(${_WALLETS}::uuid[], ${_WALLETS + 1}::bigint[], ${_WALLETS + 2}::uuid[])
-      AS m(wallet_id, amount, newest)
+    SET balance = w.balance + m.amount, last_transaction_id = m.newest,
+        loss_day_start = m.day_start, loss_day = m.day,
+        loss_week_start = m.week_start, loss_week = m.week,
+        loss_month_start = m.month_start, loss_month = m.month
+    FROM unnest(${_WALLETS}::uuid[], ${_WALLETS + 1}::bigint[], ${_WALLETS + 2}::uuid[],
+                ${_WALLETS + 3}::date[], ${_WALLETS + 4}::bigint[], ${_WALLETS + 5}::date[],
+                ${_WALLETS + 6}::bigint[], ${_WALLETS + 7}::date[], ${_WALLETS + 8}::bigint[])
+      AS m(wallet_id, amount, newest, day_start, day, week_start, week, month_start, month)
     WHERE w.id = m.wallet_id
     RETURNING w.id, w.balance
 """
 
-MoneyCommand: TypeAlias = DebitCommand | CreditCommand | RollbackCommand
+MoneyCommand: TypeAlias = DebitCommand | CreditCommand | RollbackCommand | EndRoundCommand
 
 
 async def open_book(db: Connection, commands: Sequence[AnyWalletCommand]) -> Book:
@@ -161,19 +227,7 @@ async def open_book(db: Connection, commands: Sequence[AnyWalletCommand]) -> Boo
     bets = sorted({bet for command in commands if (bet := _bet(command)) is not None})
     bet_tokens, bet_ids = [token for token, _ in bets], [bet_id for _, bet_id in bets]
     for row in await db.fetch(_LOCK_AND_SEAT, tokens, bet_tokens, bet_ids):
-        token, session_id, wallet_id, status, provider_id, code, enabled = row[:7]
-        currency, balance, newest = row[7:]
-        book.session_wallets[token] = SessionWallet(
-            session_id,
-            wallet_id,
-            provider_id,
-            status == SessionStatus.ACTIVE,
-            currency,
-            provider_code=code,
-            provider_enabled=enabled,
-        )
-        book.balances[wallet_id] = balance
-        book.newest[wallet_id] = newest
+        _seat(book, row)
     money = [
         (session, command)
         for command in commands
@@ -183,21 +237,86 @@ async def open_book(db: Connection, commands: Sequence[AnyWalletCommand]) -> Boo
     if not money:
         return book
     for row in await db.fetch(_DEPENDENCIES, *_dependency_keys(money)):
-        book.know(entry_of(row))
+        if (found := row["round"]) is not None:
+            key = (found["provider_id"], found["wallet_id"], found["round_id"])
+            book.rounds[key] = RoundStatus(found["status"])
+        elif (campaign := row["campaign"]) is not None:
+            book.campaigns[campaign["id"]] = _campaign_of(campaign)
+        else:
+            book.know(entry_of(row))
     return book
 
 
+def _seat(book: Book, row: Record) -> None:
+    """Take in one session the lock statement read: its wallet, the player's protection
+    and the clock."""
+    book.now = row["now"]
+    book.periods = Periods(row["day"], row["week"], row["month"])
+    limits = zip(row["kinds"] or (), row["vals"] or (), row["applies"] or (), strict=True)
+    book.session_wallets[row["token"]] = SessionWallet(
+        row["id"],
+        row["wallet_id"],
+        row["provider_id"],
+        row["status"] == SessionStatus.ACTIVE,
+        row["currency"],
+        provider_code=row["code"],
+        provider_enabled=row["is_enabled"],
+        user_id=row["user_id"],
+        game_id=row["game_id"],
+        started_at=row["created_at"],
+        limits=limits_in_force(limits, book.now),
+        excluded=excluded(row["until"], row["has_exclusion"], book.now),
+    )
+    book.balances[row["wallet_id"]] = row["balance"]
+    book.newest[row["wallet_id"]] = row["last_transaction_id"]
+    book.losses[row["wallet_id"]] = Losses(*(row[column] for column in _LOSS_COLUMNS))
+
+
+_LOSS_COLUMNS = (
+    "loss_day_start",
+    "loss_day",
+    "loss_week_start",
+    "loss_week",
+    "loss_month_start",
+    "loss_month",
+)
+
+
+def _campaign_of(row: Record) -> Campaign:
+    return Campaign(
+        row["id"],
+        row["wallet_id"],
+        row["game_id"],
+        row["rounds"],
+        row["rounds_used"],
+        row["bet_amount"],
+        row["expires_at"],
+        row["cancelled_at"],
+    )
+
+
 async def write_book(db: Connection, book: Book) -> None:
-    """Append the decided rows and move the balances; fail if the database disagrees."""
+    """Append the decided rows, store the rounds and campaigns they changed, and move the
+    balances and running losses; fail if the database disagrees."""
     if not book.decided:
         return  # nothing decided means nothing moved: a batch of balance reads
     wallets = list(book.moves)
+    rounds = list(book.changed_rounds.items())
+    campaigns = list(book.campaign_uses.items())
+    losses = [book.losses[wallet_id].as_columns() for wallet_id in wallets]
     moved = await db.fetch(
         _WRITE,
         *columns_of(book.decided),
+        [provider_id for (provider_id, _, _), _ in rounds],
+        [wallet_id for (_, wallet_id, _), _ in rounds],
+        [round_id for (_, _, round_id), _ in rounds],
+        [status.value for _, status in rounds],
+        [campaign_id for campaign_id, _ in campaigns],
+        [used for _, used in campaigns],
         wallets,
         [book.moves[wallet_id] for wallet_id in wallets],
         [book.newest[wallet_id] for wallet_id in wallets],
+        *([columns[i] for columns in losses] for i in range(len(_LOSS_COLUMNS))),
     )
     for wallet_id, balance in moved:
         if balance != book.balances[wallet_id]:
@@ -237,26 +356,48 @@ def _named_ids(money: list[tuple[SessionWallet, MoneyCommand]]) -> Iterable[tupl
             yield session.provider_id, command.request.related_transaction_id
 
 
+def _bets_cancellable(
+    money: list[tuple[SessionWallet, MoneyCommand]],
+) -> Iterable[tuple[uuid.UUID, str]]:
+    """The bets whose tombstones a decision reads: those placed, and those payouts name."""
+    for session, command in money:
+        if isinstance(command, DebitCommand):
+            yield session.provider_id, command.request.transaction_id
+        elif isinstance(command, CreditCommand) and command.request.related_transaction_id:
+            yield session.provider_id, command.request.related_transaction_id
+
+
+def _rounds_named(
+    money: list[tuple[SessionWallet, MoneyCommand]],
+) -> Iterable[tuple[uuid.UUID, uuid.UUID, str]]:
+    """The rounds bets, payouts and ends of round go into."""
+    for session, command in money:
+        if not isinstance(command, RollbackCommand):
+            yield session.provider_id, session.wallet_id, command.request.round_id
+
+
+def _campaigns_named(money: list[tuple[SessionWallet, MoneyCommand]]) -> Iterable[uuid.UUID]:
+    for _, command in money:
+        if not isinstance(command, DebitCommand | CreditCommand):
+            continue
+        sent = command.request.free_rounds_campaign_id
+        if sent is not None and (campaign_id := campaign_id_of(sent)) is not None:
+            yield campaign_id
+
+
 def _dependency_keys(money: list[tuple[SessionWallet, MoneyCommand]]) -> tuple[list[Any], ...]:
-    """The parameters of `_DEPENDENCIES`: the ids the commands name, and the bets they place."""
+    """The parameters of `_DEPENDENCIES`: the ids the commands name, the bets whose
+    tombstones count, the rounds they go into and the campaigns they play."""
     named = sorted(set(_named_ids(money)))
-    placed = sorted(
-        {
-            (
-                session.provider_id,
-                session.wallet_id,
-                command.request.transaction_id,
-                command.request.round_id,
-            )
-            for session, command in money
-            if isinstance(command, DebitCommand)
-        }
-    )
+    bets = sorted(set(_bets_cancellable(money)))
+    rounds = sorted(set(_rounds_named(money)))
     return (
         [provider for provider, _ in named],
         [transaction_id for _, transaction_id in named],
-        [bet[0] for bet in placed],
-        [bet[1] for bet in placed],
-        [bet[2] for bet in placed],
-        [bet[3] for bet in placed],
+        [provider for provider, _ in bets],
+        [bet_id for _, bet_id in bets],
+        [provider for provider, _, _ in rounds],
+        [wallet for _, wallet, _ in rounds],
+        [round_id for _, _, round_id in rounds],
+        sorted(set(_campaigns_named(money))),
     )

@@ -1,5 +1,5 @@
 """The provider's signed wallet callbacks (POST /casino/getBalance, debit, credit,
-rollback): the gateway's hot path, one per bet.
+rollback, endRound): the gateway's hot path, one per bet.
 
 A debit passes through these modules, in this order:
 

@@ -12,11 +12,19 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from contracts.errors import ErrorCode
-from contracts.rpc import CreditCommand, DebitCommand, GetBalanceCommand, RollbackCommand
+from contracts.rpc import (
+    CreditCommand,
+    DebitCommand,
+    EndRoundCommand,
+    GetBalanceCommand,
+    RollbackCommand,
+)
 from contracts.wallet import (
     BalanceReply,
     CreditRequest,
     DebitRequest,
+    EndRoundReply,
+    EndRoundRequest,
     GetBalanceRequest,
     RollbackReply,
     RollbackRequest,
@@ -64,11 +72,24 @@ async def get_balance(callback: SignedCallbackDep) -> Response:
     response_model=TransactionReply,
     openapi_extra=signed_json_body(DebitRequest),
     responses=error_responses(
-        (*_MONEY_MOVING, ErrorCode.INSUFFICIENT_FUNDS, ErrorCode.TRANSACTION_ROLLED_BACK)
+        (
+            *_MONEY_MOVING,
+            ErrorCode.INSUFFICIENT_FUNDS,
+            ErrorCode.TRANSACTION_ROLLED_BACK,
+            ErrorCode.ROUND_CLOSED,
+            ErrorCode.FREE_ROUNDS_NOT_FOUND,
+            ErrorCode.FREE_ROUNDS_EXHAUSTED,
+            ErrorCode.FREE_ROUNDS_EXPIRED,
+            ErrorCode.BET_LIMIT_EXCEEDED,
+            ErrorCode.LOSS_LIMIT_EXCEEDED,
+            ErrorCode.SESSION_TIME_EXCEEDED,
+            ErrorCode.PLAYER_EXCLUDED,
+        )
     ),
 )
 async def debit(callback: SignedCallbackDep) -> Response:
-    """A bet. Idempotent by transactionId: a retry gets the first reply again."""
+    """A bet (a free round when it names its campaign). Idempotent by transactionId: a
+    retry gets the first reply again."""
     command = DebitCommand(
         request=parse_body(DebitRequest, callback.body), provider=callback.provider
     )
@@ -84,11 +105,15 @@ async def debit(callback: SignedCallbackDep) -> Response:
             *_MONEY_MOVING,
             ErrorCode.TRANSACTION_NOT_FOUND,
             ErrorCode.BALANCE_LIMIT_EXCEEDED,
+            ErrorCode.TRANSACTION_ROLLED_BACK,
+            ErrorCode.ROUND_CLOSED,
+            ErrorCode.FREE_ROUNDS_NOT_FOUND,
         )
     ),
 )
 async def credit(callback: SignedCallbackDep) -> Response:
-    """A payout (0 closes a losing round). Idempotent by transactionId."""
+    """A payout (0 closes a losing round) of a kind: win, bonus, jackpot or promo.
+    Idempotent by transactionId."""
     command = CreditCommand(
         request=parse_body(CreditRequest, callback.body), provider=callback.provider
     )
@@ -114,5 +139,20 @@ async def rollback(callback: SignedCallbackDep) -> Response:
     """Cancels a bet; an unknown bet leaves a tombstone. Idempotent by transactionId."""
     command = RollbackCommand(
         request=parse_body(RollbackRequest, callback.body), provider=callback.provider
+    )
+    return await callback.send(command)
+
+
+@router.post(
+    "/endRound",
+    response_model=EndRoundReply,
+    openapi_extra=signed_json_body(EndRoundRequest),
+    responses=error_responses((*_EVERY_CALLBACK, ErrorCode.DUPLICATE_TRANSACTION)),
+)
+async def end_round(callback: SignedCallbackDep) -> Response:
+    """Closes a round, known or not: nothing is bet or paid into it afterwards (its bets
+    can still be rolled back). Idempotent by transactionId."""
+    command = EndRoundCommand(
+        request=parse_body(EndRoundRequest, callback.body), provider=callback.provider
     )
     return await callback.send(command)
