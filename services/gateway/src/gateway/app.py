@@ -36,8 +36,8 @@ from gateway.settings import GatewaySettings
 
 DESCRIPTION = (
     "The casino's one public HTTP entry. Wallet callbacks (`/casino/getBalance`, `debit`, "
-    "`credit`, `rollback`, `endRound`) must carry `x-casino-signature`: the hex HMAC-SHA256 of the raw "
-    "body (or of `<timestamp>.<body>` with `x-signature-timestamp`) with the callback "
+    "`credit`, `rollback`, `endRound`) must carry `x-casino-signature`: the hex HMAC-SHA256 "
+    "of the raw body (or of `<timestamp>.<body>` with `x-signature-timestamp`) with the callback "
     "secret of the provider named by `x-provider-code`; without that header, the default "
     "provider's, CASINO_SECRET. Every failure is `{success: false, error, code, retryable}`."
 )
