@@ -44,15 +44,23 @@ class WalletCallbacks:
         return await self.send("getBalance", {"sessionToken": token})
 
     async def debit(
-        self, token: str, amount: Any, *, tx: str | None = None, round_id: str = "round-1"
+        self,
+        token: str,
+        amount: Any,
+        *,
+        tx: str | None = None,
+        round_id: str = "round-1",
+        **fields: Any,
     ) -> httpx.Response:
+        """A bet; `fields` are more wire fields as sent (`roundClosed=True`,
+        `freeRoundsCampaignId=…`)."""
         body = {
             "sessionToken": token,
             "transactionId": tx or new_id("bet"),
             "roundId": round_id,
             "amount": amount,
         }
-        return await self.send("debit", body)
+        return await self.send("debit", body | fields)
 
     async def credit(
         self,
@@ -62,7 +70,9 @@ class WalletCallbacks:
         tx: str | None = None,
         round_id: str = "round-1",
         related: str | None = None,
+        **fields: Any,
     ) -> httpx.Response:
+        """A payout; `fields` are more wire fields as sent (`kind="jackpot"`, …)."""
         body: dict[str, Any] = {
             "sessionToken": token,
             "transactionId": tx or new_id("win"),
@@ -71,7 +81,7 @@ class WalletCallbacks:
         }
         if related:
             body["relatedTransactionId"] = related
-        return await self.send("credit", body)
+        return await self.send("credit", body | fields)
 
     async def rollback(self, token: str, original: str, *, tx: str | None = None) -> httpx.Response:
         body = {
@@ -80,3 +90,9 @@ class WalletCallbacks:
             "originalTransactionId": original,
         }
         return await self.send("rollback", body)
+
+    async def end_round(
+        self, token: str, round_id: str = "round-1", *, tx: str | None = None
+    ) -> httpx.Response:
+        body = {"sessionToken": token, "transactionId": tx or new_id("end"), "roundId": round_id}
+        return await self.send("endRound", body)
