@@ -117,7 +117,8 @@ class CasinoWorld:
         return list(
             await self.pool.fetch(
                 "SELECT transaction_id, type, outcome, error_code, amount, balance_after,"
-                " round_id, is_tombstone, original_transaction_id, reply"
+                " round_id, is_tombstone, original_transaction_id, reply, kind,"
+                " jackpot_contribution, campaign_id, closes_round"
                 " FROM casino_transactions WHERE wallet_id = $1 ORDER BY created_at, id",
                 player.wallet_id,
             )
