@@ -92,7 +92,11 @@ def measure_all(
 ) -> None:
     """Warm-up, the optional climb, and the measured run with RSS around it."""
     say(f"creating {wallets} funded session(s)")
-    tokens = asyncio.run(create_sessions(system.casino_database_url, wallets, f"bench-{run_id}-"))
+    tokens = asyncio.run(
+        create_sessions(
+            system.casino_database_url, wallets, f"bench-{run_id}-", with_limits=args.limits
+        )
+    )
     target = Target(system.gateway_url, system.secret, tokens, args.max_outstanding, args.processes)
     if args.warmup > 0:
         # Gentle: connections and pools open, caches fill, without a backlog to start from.

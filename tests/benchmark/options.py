@@ -66,6 +66,13 @@ def parser() -> argparse.ArgumentParser:
         help="cap on requests in flight from the generators; a request due at the cap is "
         "skipped and reported",
     )
+    load.add_argument(
+        "--limits",
+        action="store_true",
+        help="give every player a bet limit, day/week/month loss limits and a session time "
+        "limit (set high enough never to refuse a bet of the mix): what player protection "
+        "costs a bet",
+    )
     load.add_argument("--processes", type=int, default=1, help="load generator processes")
     load.add_argument("--warmup", type=float, default=3, help="seconds at a quarter rate first")
     load.add_argument("--seed", type=int, default=1)

@@ -20,9 +20,23 @@ def token_of(prefix: str, number: int) -> str:
     return f"{prefix}{number}"
 
 
-async def create_sessions(database_url: str, count: int, prefix: str) -> list[str]:
+# Limits a bet of the mix never reaches (OPENING_BALANCE is far above any bet of it, and
+# no player can lose more than their wallet held), so a run with them measures what
+# judging a bet by them costs, not their refusals.
+_LIMITS_NEVER_REACHED = {
+    "max_bet": OPENING_BALANCE,
+    "daily_loss": 2 * OPENING_BALANCE,
+    "weekly_loss": 2 * OPENING_BALANCE,
+    "monthly_loss": 2 * OPENING_BALANCE,
+    "session_minutes": 24 * 60,
+}
+
+
+async def create_sessions(
+    database_url: str, count: int, prefix: str, *, with_limits: bool = False
+) -> list[str]:
     """`count` players, each with a wallet of OPENING_BALANCE and an active session at the
-    seed's game; their session tokens."""
+    seed's game (and, `with_limits`, every kind of limit in force); their session tokens."""
     world = await CasinoWorld.connect(database_url)
     try:
         game_id = await world.game()
@@ -50,6 +64,16 @@ async def create_sessions(database_url: str, count: int, prefix: str) -> list[st
                     for (user, wallet, session), token in zip(users, tokens, strict=True)
                 ],
             )
+            if with_limits:
+                await connection.executemany(
+                    "INSERT INTO casino_player_limits (user_id, currency, kind, value,"
+                    " applies_at) VALUES ($1, 'USD', $2, $3, now() - interval '1 day')",
+                    [
+                        (user, kind, value)
+                        for user, _, _ in users
+                        for kind, value in _LIMITS_NEVER_REACHED.items()
+                    ],
+                )
     finally:
         await connection.close()
     return tokens
