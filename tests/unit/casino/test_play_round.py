@@ -70,3 +70,43 @@ def test_the_round_report_shows_every_step_and_the_change() -> None:
     assert "rejected (INSUFFICIENT_FUNDS)" in lines[4]
     assert "final balance: 1,015.00 USD" in lines
     assert "change:        +15.00 USD" in lines
+
+
+def test_a_currency_given_plays_in_that_wallet() -> None:
+    body = round_request("u", "g", parse("--currency", "JPY"))
+    assert body == {"userId": "u", "gameId": "g", "currency": "JPY", **SEED_EXAMPLE}
+    assert round_request("u", "g", parse("--currency", "JPY", "--bet", "7"))["currency"] == "JPY"
+
+
+def test_amounts_are_written_with_the_currency_s_decimals_and_refusals_say_why() -> None:
+    reply = SimulateRoundReply(
+        session_id=uuid.uuid4(),
+        round_id="round-8",
+        currency="JPY",
+        final_balance=101_500,
+        transactions=[
+            RoundTransaction(type="balance_check", status="accepted", balance_after=100_000),
+            RoundTransaction(
+                type="bet",
+                transaction_id="b1",
+                amount=1000,
+                status="accepted",
+                balance_after=99_000,
+            ),
+            RoundTransaction(
+                type="bet",
+                transaction_id="b2",
+                amount=5000,
+                status="rejected",
+                code="BET_LIMIT_EXCEEDED",
+            ),
+        ],
+    )
+    lines = render_round_report(reply).splitlines()
+    assert lines[3].split()[:5] == ["2", "bet", "b1", "1,000", "JPY"]
+    assert "final balance: 101,500 JPY" in lines
+    assert "change:        +1,500 JPY" in lines
+    assert lines[-1] == (
+        "refused:       step 3, bet of 5,000 JPY:"
+        " BET_LIMIT_EXCEEDED (the bet is above the player's bet limit)"
+    )

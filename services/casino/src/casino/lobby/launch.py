@@ -1,5 +1,10 @@
 """launchGame: open a casino game session and have the game's provider open its own for it.
 
+Nothing is opened for a launch the casino refuses (`queries.check_launch`): an unknown or
+excluded player (403 PLAYER_EXCLUDED while an exclusion runs), an unknown or inactive
+game, a disabled provider, or a currency the casino does not support (400
+UNSUPPORTED_CURRENCY, `casino currency list`).
+
 If the provider cannot be reached or refuses, the session is ended before the error is
 answered, so no active session is left behind that no game will ever use.
 """

@@ -1,6 +1,7 @@
 """The lobby's reads and writes of the casino database, beyond opening and ending a session
-(`casino.sessions` does those): whether a launch may be played, the player's wallet for
-it, the provider's session id, and the balance after a round.
+(`casino.sessions` does those): whether a launch may be played (the player exists and is
+not excluded, the game and its provider are playable, the currency is supported), the
+player's wallet for it, the provider's session id, and the balance after a round.
 
 Each function is one short database transaction. None is held open across a call to the
 provider, so a slow provider never keeps rows locked or a pooled connection busy.
@@ -9,13 +10,14 @@ provider, so a slow provider never keeps rows locked or a pooled connection busy
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casino.currencies.catalogue import supported_currency
 from casino.database import Database
 from casino.lobby.errors import LobbyError
-from casino.models import Game, GameProvider, GameSession, User, Wallet
+from casino.models import Game, GameProvider, GameSession, PlayerExclusion, User, Wallet
 from contracts.errors import ErrorCode
 
 
@@ -33,11 +35,14 @@ class PlayableGame:
 async def check_launch(
     database: Database, user_id: uuid.UUID, game_id: uuid.UUID, currency: str
 ) -> PlayableGame:
-    """Refuse an unknown player, an unknown or inactive game, or a disabled provider; give
-    the player a wallet in `currency` (empty) on their first game in it."""
+    """Refuse an unknown or excluded player, an unknown or inactive game, a disabled
+    provider or a currency the casino does not support; give the player a wallet in
+    `currency` (empty) on their first game in it."""
     async with database.begin() as db:
         if await db.get(User, user_id) is None:
             raise LobbyError(ErrorCode.USER_NOT_FOUND)
+        if await _is_excluded(db, user_id):
+            raise LobbyError(ErrorCode.PLAYER_EXCLUDED)
         found = (
             await db.execute(
                 select(Game, GameProvider)
@@ -52,8 +57,25 @@ async def check_launch(
             raise LobbyError(ErrorCode.GAME_INACTIVE)
         if not provider.is_enabled:
             raise LobbyError(ErrorCode.PROVIDER_DISABLED)
+        if await supported_currency(db, currency) is None:
+            raise LobbyError(
+                ErrorCode.UNSUPPORTED_CURRENCY,
+                f"The casino does not take this currency: {currency}",
+            )
         wallet = await _wallet_of(db, user_id, currency)
         return PlayableGame(provider.id, game.provider_game_code, wallet.balance, wallet.currency)
+
+
+async def _is_excluded(db: AsyncSession, user_id: uuid.UUID) -> bool:
+    """Whether the player is excluded now: for ever (`until` NULL) or until a later moment.
+    (The wallet refuses an excluded player's bets on its own, whatever the session.)"""
+    excluded = await db.scalar(
+        select(PlayerExclusion.user_id).where(
+            PlayerExclusion.user_id == user_id,
+            or_(PlayerExclusion.until.is_(None), PlayerExclusion.until > func.now()),
+        )
+    )
+    return excluded is not None
 
 
 async def _wallet_of(db: AsyncSession, user_id: uuid.UUID, currency: str) -> Wallet:

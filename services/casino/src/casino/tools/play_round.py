@@ -2,8 +2,10 @@
 
 This is the operator's and tester's view of simulateRound, the round report: each step
 the provider played (type, transactionId, amount, result, attempts, balance after) in
-fixed-width columns, then the final balance and how it moved. Exits non-zero when the
-round could not be played.
+fixed-width columns, then the final balance, how it moved, and every step the casino
+refused with why (a bet over the player's limit is one). Amounts are written with the
+wallet currency's decimals (`contracts.currencies.format_amount`: 1,000 JPY, 10.50 USD).
+Exits non-zero when the round could not be played.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from contracts.lobby import SimulateRoundReply
+from contracts.currencies import UnknownCurrencyError, format_amount
+from contracts.errors import CATALOGUE, ErrorCode
+from contracts.lobby import RoundTransaction, SimulateRoundReply
 
 # The protocol's example round (docs/PROTOCOL.md): bets 1000 and 500, a win of 2500 on
 # bet 0, bet 1 rolled back.
@@ -28,8 +32,13 @@ SEED_EXAMPLE = {
 
 
 def round_request(user_id: str, game_id: str, args: argparse.Namespace) -> dict[str, Any]:
+    """The simulateRound body: the steps given, or the seed example; in the player's
+    wallet of `--currency` when one is given (else the casino's default, USD)."""
+    player = {"userId": user_id, "gameId": game_id}
+    if args.currency:
+        player["currency"] = args.currency
     if not (args.bet or args.win or args.rollback):
-        return {"userId": user_id, "gameId": game_id, **SEED_EXAMPLE}
+        return {**player, **SEED_EXAMPLE}
     wins = []
     for win in args.win:
         amount, _, bet_index = win.partition(":")
@@ -37,8 +46,7 @@ def round_request(user_id: str, game_id: str, args: argparse.Namespace) -> dict[
             {"amount": int(amount), **({"relatedBetIndex": int(bet_index)} if bet_index else {})}
         )
     return {
-        "userId": user_id,
-        "gameId": game_id,
+        **player,
         "bets": [{"amount": amount} for amount in args.bet],
         "wins": wins,
         "rollbacks": [{"betIndex": index} for index in args.rollback],
@@ -46,9 +54,28 @@ def round_request(user_id: str, game_id: str, args: argparse.Namespace) -> dict[
 
 
 def money(minor_units: int | None, currency: str) -> str:
+    """An amount with its currency's decimals and code: "1,000 JPY", "10.50 USD"."""
     if minor_units is None:
         return "-"
-    return f"{minor_units / 100:,.2f} {currency}"
+    try:
+        return f"{format_amount(minor_units, currency)} {currency}"
+    except UnknownCurrencyError:
+        # A currency only the casino's own list knows the decimals of: shown as it is.
+        return f"{minor_units:,} {currency} minor units"
+
+
+def refusal(step: RoundTransaction) -> str:
+    """Why the casino refused a step: its code and what the code means."""
+    code = step.code or "?"
+    try:
+        meaning = CATALOGUE[ErrorCode(code)].message
+    except (ValueError, KeyError):  # a code this version does not know
+        return code
+    return f"{code} ({meaning[0].lower()}{meaning[1:]})"
+
+
+def _step_name(step: RoundTransaction) -> str:
+    return step.type if step.bet_index is None else f"{step.type} [bet {step.bet_index}]"
 
 
 def render_round_report(reply: SimulateRoundReply) -> str:
@@ -60,7 +87,7 @@ def render_round_report(reply: SimulateRoundReply) -> str:
         rows.append(
             (
                 str(index),
-                step.type if step.bet_index is None else f"{step.type} [bet {step.bet_index}]",
+                _step_name(step),
                 step.transaction_id or "-",
                 money(step.amount, reply.currency),
                 result,
@@ -78,6 +105,12 @@ def render_round_report(reply: SimulateRoundReply) -> str:
     if start is not None:
         moved = reply.final_balance - start
         lines.append(f"change:        {'+' if moved >= 0 else ''}{money(moved, reply.currency)}")
+    for index, step in enumerate(reply.transactions, start=1):
+        if step.status == "rejected":
+            lines.append(
+                f"refused:       step {index}, {_step_name(step)} of "
+                f"{money(step.amount, reply.currency)}: {refusal(step)}"
+            )
     return "\n".join(lines)
 
 
@@ -115,12 +148,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gateway", default="http://127.0.0.1:8000", help="the gateway's URL")
     parser.add_argument("--user", help="player id (default: the seed's demo player)")
     parser.add_argument("--game", help="game id (default: the seed's demo game)")
-    parser.add_argument("--bet", type=int, action="append", default=[], metavar="CENTS")
+    parser.add_argument(
+        "--currency", help="the player's wallet to play in (default: USD, the casino's default)"
+    )
+    parser.add_argument(
+        "--bet", type=int, action="append", default=[], metavar="MINOR_UNITS", help="a bet"
+    )
     parser.add_argument(
         "--win",
         action="append",
         default=[],
-        metavar="CENTS[:BET]",
+        metavar="MINOR_UNITS[:BET]",
         help="a payout, optionally naming the bet it pays (by index)",
     )
     parser.add_argument("--rollback", type=int, action="append", default=[], metavar="BET")
