@@ -4,6 +4,10 @@ Seeding is idempotent: every row is inserted with ON CONFLICT DO NOTHING on its 
 key and then read back, so a second run (or two at once) creates nothing new and reports
 the same ids. An existing wallet's balance is never reset.
 
+The demo player has two wallets: 1,000.00 USD (100,000 cents) and 100,000 JPY (the yen
+has no minor unit: 100,000 minor units are 100,000 yen), so the demo plays in two
+currencies with different decimals.
+
 The demo world has two providers. The default one (`demo-provider`) is reached through
 the settings (PROVIDER_URL, PROVIDER_SECRET, CASINO_SECRET). The second (`acme-games`,
 game `acme-fruits`) is in the registry like any provider an operator adds, but with
@@ -31,6 +35,10 @@ DEMO_GAME_CODE = "demo-slots"
 DEMO_PLAYER_EMAIL = "demo-player@example.com"
 DEMO_CURRENCY = "USD"
 DEMO_BALANCE = 100_000
+# The demo player's second wallet, in a currency with other decimals (migration 0007
+# supports it from the start).
+DEMO_SECOND_CURRENCY = "JPY"
+DEMO_SECOND_BALANCE = 100_000
 
 SECOND_PROVIDER_CODE = "acme-games"
 SECOND_GAME_CODE = "acme-fruits"
@@ -59,6 +67,8 @@ class DemoWorld:
     player: FundedPlayer
     game_id: uuid.UUID
     provider_code: str
+    second_wallet: FundedPlayer
+    """The same player's wallet in DEMO_SECOND_CURRENCY."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +83,7 @@ class SeededProvider:
 
 
 async def seed_demo_world(database: Database) -> DemoWorld:
-    """The default provider, its game and the demo player."""
+    """The default provider, its game and the demo player with both wallets."""
     async with database.begin() as db:
         await db.execute(
             insert(GameProvider)
@@ -85,7 +95,10 @@ async def seed_demo_world(database: Database) -> DemoWorld:
         ).scalar_one()
         game_id = await _game(db, provider_id, DEMO_GAME_CODE, "Demo Slots")
         player = await _funded_player(db, DEMO_PLAYER_EMAIL, DEMO_CURRENCY, DEMO_BALANCE)
-    return DemoWorld(player, game_id, DEMO_PROVIDER_CODE)
+        second = await _funded_player(
+            db, DEMO_PLAYER_EMAIL, DEMO_SECOND_CURRENCY, DEMO_SECOND_BALANCE
+        )
+    return DemoWorld(player, game_id, DEMO_PROVIDER_CODE, second)
 
 
 async def seed_second_provider(
