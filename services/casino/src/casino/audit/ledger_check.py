@@ -14,6 +14,12 @@ the rows and proves, for every wallet and every ledger row:
 - `refund_names_its_bet`: a rollback that moved money names exactly one accepted bet of
   the same wallet, and returned that bet's amount.
 - `one_refund_per_bet`: no bet was refunded twice.
+- `closed_round_stays_closed`: no accepted bet or payout went into a round after it was
+  closed (`casino.audit.round_checks`).
+- `free_rounds_within_grant`, `free_rounds_counted`: a campaign's accepted free bets,
+  less the refunded ones, are no more than the rounds granted, and are its `rounds_used`.
+- `credit_kind_known`: every payout has a known kind, and nothing else has one.
+- `free_bet_moves_nothing`: a free bet, and the refund of one, left the balance as it was.
 """
 
 from sqlalchemy import text
@@ -21,9 +27,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from casino.audit.findings import AuditReport, Violation
 from casino.audit.readonly import read_only_engine
+from casino.audit.round_checks import check_rounds_and_payouts
 from contracts.money import MAX_BALANCE
 
-MOVEMENT = "CASE t.type WHEN 'debit' THEN -t.amount ELSE t.amount END"
+# What an accepted row did to its wallet, written here again rather than taken from the
+# code under audit: a bet takes its amount, a payout or a refund gives it, and a free bet
+# and its refund (they name their campaign) move nothing; an end of round has amount 0.
+MOVEMENT = (
+    "CASE WHEN t.type = 'credit' THEN t.amount"
+    " WHEN t.campaign_id IS NOT NULL THEN 0"
+    " WHEN t.type = 'debit' THEN -t.amount ELSE t.amount END"
+)
 
 UNBALANCED_WALLETS = f"""
 SELECT w.id, w.opening_balance, w.balance, coalesce(sum({MOVEMENT}), 0) AS moved
@@ -132,6 +146,7 @@ async def _check(db: AsyncConnection) -> AuditReport:
                 f"refunded {row.refunds} times, by {', '.join(row.by_rollbacks)}",
             )
         )
+    found += await check_rounds_and_payouts(db)
     return report
 
 
