@@ -226,6 +226,7 @@ async def test_a_cancel_stops_the_campaign_and_tells_the_provider(
     [
         ({"game_id": uuid.uuid4()}, ErrorCode.GAME_NOT_FOUND),
         ({"user_id": uuid.uuid4()}, ErrorCode.USER_NOT_FOUND),
+        ({"currency": "XYZ"}, ErrorCode.UNSUPPORTED_CURRENCY),
         (
             {"expires_at": dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)},
             ErrorCode.INVALID_REQUEST,

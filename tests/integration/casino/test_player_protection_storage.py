@@ -147,6 +147,15 @@ async def test_limits_of_an_unknown_player_are_refused(database: Database) -> No
     assert refused.value.code is ErrorCode.USER_NOT_FOUND
 
 
+async def test_limits_in_a_currency_the_casino_does_not_take_are_refused(
+    database: Database,
+) -> None:
+    user = await _player(database)
+    with pytest.raises(LobbyError) as refused:
+        await set_limits(database, user, "XYZ", [(MAX_BET, 1)], DAY, "test")
+    assert refused.value.code is ErrorCode.UNSUPPORTED_CURRENCY
+
+
 async def test_an_exclusion_is_never_shortened_and_a_permanent_one_stays(
     database: Database,
 ) -> None:

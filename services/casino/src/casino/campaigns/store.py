@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casino.currencies.catalogue import supported_currency
 from casino.database import Database
 from casino.lobby.errors import LobbyError
 from casino.models import FreeRoundCampaign, Game, GameProvider, PlayerExclusion, User, Wallet
@@ -210,8 +211,8 @@ def _terms(campaign: FreeRoundCampaign) -> tuple[object, ...]:
 async def _playable_game(
     db: AsyncSession, request: GrantFreeRoundsRequest
 ) -> tuple[Game, GameProvider]:
-    """Refuse an unknown player, an excluded one, an unknown or inactive game, or a
-    disabled provider, as a launch would: free rounds are play."""
+    """Refuse an unknown player, an excluded one, an unknown or inactive game, a disabled
+    provider or an unsupported currency, as a launch would: free rounds are play."""
     if await db.get(User, request.user_id) is None:
         raise LobbyError(ErrorCode.USER_NOT_FOUND)
     found = (
@@ -228,6 +229,11 @@ async def _playable_game(
         raise LobbyError(ErrorCode.GAME_INACTIVE)
     if not provider.is_enabled:
         raise LobbyError(ErrorCode.PROVIDER_DISABLED)
+    if await supported_currency(db, request.currency) is None:
+        raise LobbyError(
+            ErrorCode.UNSUPPORTED_CURRENCY,
+            f"The casino does not take this currency: {request.currency}",
+        )
     exclusion = await db.get(PlayerExclusion, request.user_id)
     if exclusion is not None and (exclusion.until is None or exclusion.until > await clock(db)):
         raise LobbyError(

@@ -22,11 +22,14 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casino.currencies.catalogue import supported_currency
 from casino.database import Database
+from casino.lobby.errors import LobbyError
 from casino.models import PlayerLimit
 from casino.protection.limits import applies_at
 from casino.protection.players import check_player, clock
 from casino.vocabulary import LimitKind
+from contracts.errors import ErrorCode
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,11 @@ async def set_limits(
     a raise or a removal after `cooling_off`. The limits after it."""
     async with database.begin() as db:
         await check_player(db, user_id)
+        if await supported_currency(db, currency) is None:
+            raise LobbyError(
+                ErrorCode.UNSUPPORTED_CURRENCY,
+                f"The casino does not take this currency: {currency}",
+            )
         await db.execute(
             select(
                 func.pg_advisory_xact_lock(func.hashtextextended(_lock_key(user_id, currency), 0))

@@ -78,6 +78,7 @@ _PLAYER_CALL = (*_EVERY_OPERATOR_CALL, ErrorCode.USER_NOT_FOUND)
             ErrorCode.GAME_INACTIVE,
             ErrorCode.PROVIDER_DISABLED,
             ErrorCode.PLAYER_EXCLUDED,
+            ErrorCode.UNSUPPORTED_CURRENCY,
             ErrorCode.PROVIDER_UNAVAILABLE,
         )
     ),
@@ -135,7 +136,12 @@ async def list_free_rounds(userId: str, rpc: RpcDep, settings: SettingsDep) -> R
     response_model=PlayerLimitsReply,
     openapi_extra=json_body(PlayerLimitsChange),
     responses=error_responses(
-        (*_PLAYER_CALL, ErrorCode.INVALID_AMOUNT, ErrorCode.PAYLOAD_TOO_LARGE)
+        (
+            *_PLAYER_CALL,
+            ErrorCode.INVALID_AMOUNT,
+            ErrorCode.PAYLOAD_TOO_LARGE,
+            ErrorCode.UNSUPPORTED_CURRENCY,
+        )
     ),
 )
 async def set_player_limits(
