@@ -90,10 +90,10 @@ async def rig(database: Database) -> AsyncIterator[Rig]:
         yield Rig(provider, _links(http, database, url))
 
 
-def _grant(user_id: uuid.UUID, game_id: uuid.UUID, **changes: Any) -> GrantFreeRoundsRequest:
+def _grant(player: uuid.UUID, game: uuid.UUID, **changes: Any) -> GrantFreeRoundsRequest:
     fields: dict[str, Any] = {
-        "user_id": user_id,
-        "game_id": game_id,
+        "user_id": player,
+        "game_id": game,
         "currency": "USD",
         "rounds": 10,
         "bet_amount": 100,
