@@ -26,13 +26,20 @@ from contracts.operator import (
 )
 from contracts.provider import ProviderLaunchRequest, ProviderSimulateRequest
 from contracts.signing import CASINO_SIGNATURE_HEADER, PROVIDER_CODE_HEADER, TIMESTAMP_HEADER
-from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, RollbackRequest
+from contracts.wallet import (
+    CreditRequest,
+    DebitRequest,
+    EndRoundRequest,
+    GetBalanceRequest,
+    RollbackRequest,
+)
 
 REQUEST_BODIES: tuple[type[BaseModel], ...] = (
     GetBalanceRequest,
     DebitRequest,
     CreditRequest,
     RollbackRequest,
+    EndRoundRequest,
     LaunchGameRequest,
     SimulateRoundRequest,
     GrantFreeRoundsRequest,
