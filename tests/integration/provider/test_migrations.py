@@ -37,7 +37,7 @@ async def database_at_0001(postgres_admin_url: str) -> AsyncIterator[str]:
 
 
 def wire(request: DebitRequest | CreditRequest | RollbackRequest) -> dict[str, object]:
-    return request.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return request.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)
 
 
 async def test_calls_pending_before_the_queue_existed_get_their_bodies(

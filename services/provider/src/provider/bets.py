@@ -1,4 +1,6 @@
-"""The provider's record of every money call made in its rounds.
+"""The provider's record of every call to the wallet made in its rounds: bets, payouts,
+rollbacks and the end of a round (which moves no money, but is retried like a payout
+until the casino has decided it).
 
 A call's row is written with a fresh transactionId, the exact body it is sent with, and
 status `pending`, and committed *before* the call is sent: if we crash mid-call, the row
@@ -19,7 +21,7 @@ from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.wallet import CreditRequest, DebitRequest, RollbackRequest
+from contracts.wallet import CreditRequest, DebitRequest, EndRoundRequest, RollbackRequest
 from provider.casino_client import wire_body
 from provider.database import SessionFactory
 from provider.kinds import AttemptAction, BetStatus, BetType
@@ -27,16 +29,18 @@ from provider.models import Bet, CallAttempt
 from provider.outcomes import CallOutcome
 from provider.settling import through_outage
 
-MoneyRequest = DebitRequest | CreditRequest | RollbackRequest
+MoneyRequest = DebitRequest | CreditRequest | RollbackRequest | EndRoundRequest
 CASINO_PATHS = {
     BetType.BET: "/casino/debit",
     BetType.PAYOUT: "/casino/credit",
     BetType.ROLLBACK: "/casino/rollback",
+    BetType.END_ROUND: "/casino/endRound",
 }
 _TYPES: dict[type[MoneyRequest], BetType] = {
     DebitRequest: BetType.BET,
     CreditRequest: BetType.PAYOUT,
     RollbackRequest: BetType.ROLLBACK,
+    EndRoundRequest: BetType.END_ROUND,
 }
 
 
@@ -58,14 +62,16 @@ async def record_call(
     in_flight_seconds: float,
     related: Bet | None = None,
     reason: str | None = None,
+    campaign_id: uuid.UUID | None = None,
 ) -> Bet:
     """A committed, pending row for a call about to be made, holding the body it is sent
-    with; the retry queue leaves it to its sender for `in_flight_seconds`.
+    with; the retry queue leaves it to its sender for `in_flight_seconds`. A free round
+    and its win name their campaign's row (`campaign_id`).
 
     The ids are chosen once and the insert is idempotent, so it is retried through a
     database outage: a commit whose answer was lost must not leave a pending row behind
     for a call that is then never sent."""
-    bet = _new_row(round_id, request, amount, related, reason)
+    bet = _new_row(round_id, request, amount, related, reason, campaign_id)
 
     async def write() -> None:
         async with sessions() as db:
@@ -161,6 +167,7 @@ def _new_row(
     amount: int | None,
     related: Bet | None,
     reason: str | None,
+    campaign_id: uuid.UUID | None = None,
 ) -> Bet:
     return Bet(
         id=uuid.uuid4(),
@@ -174,6 +181,8 @@ def _new_row(
         request_body=wire_body(request).decode(),
         attempts=0,
         resends=0,
+        kind=request.kind.value if isinstance(request, CreditRequest) else None,
+        campaign_id=campaign_id,
     )
 
 
@@ -181,7 +190,8 @@ async def _insert(db: AsyncSession, bet: Bet, in_flight_seconds: float) -> bool:
     """Insert the row unless it is already there (a retried commit); whether it was new."""
     columns = ("id", "round_id", "type", "transaction_id", "amount", "related_bet_id")
     values = {name: getattr(bet, name) for name in columns}
-    values |= {"reason": bet.reason, "request_body": bet.request_body}
+    values |= {"reason": bet.reason, "request_body": bet.request_body, "kind": bet.kind}
+    values |= {"campaign_id": bet.campaign_id}
     inserted = await db.execute(
         insert(Bet)
         .values(**values, next_attempt_at=later(in_flight_seconds))

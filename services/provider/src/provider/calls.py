@@ -1,5 +1,6 @@
-"""The provider's money calls, one way for everybody who makes them: a round being played
-(`provider.rounds`) and the retry queue (`provider.resuming`).
+"""The provider's calls to the wallet (money calls, and the end of a round), one way for
+everybody who makes them: a round being played (`provider.rounds`) and the retry queue
+(`provider.resuming`).
 
 A call is recorded with its body before it is sent (`provider.bets`); what is sent, on
 every attempt and every resend, is exactly that stored body; its outcome is written once.
@@ -52,6 +53,7 @@ class Calls:
         amount: int | None,
         related: Bet | None = None,
         reason: str | None = None,
+        campaign_id: uuid.UUID | None = None,
     ) -> Bet:
         return await record_call(
             self.sessions,
@@ -61,6 +63,7 @@ class Calls:
             in_flight_seconds=self.in_flight_seconds,
             related=related,
             reason=reason,
+            campaign_id=campaign_id,
         )
 
     async def send(

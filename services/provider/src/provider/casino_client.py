@@ -63,8 +63,12 @@ class RetryPolicy:
 
 
 def wire_body(request: WireModel) -> bytes:
-    """The bytes a request is sent as: stored with its call, so a resend is identical."""
-    return request.model_dump_json(by_alias=True, exclude_none=True).encode()
+    """The bytes a request is sent as: stored with its call, so a resend is identical.
+
+    Fields left at their defaults are left out (a plain win has no `kind`, an ordinary
+    bet no `roundClosed`), so a call that uses none of the optional fields is exactly the
+    seed protocol's body."""
+    return request.model_dump_json(by_alias=True, exclude_none=True, exclude_defaults=True).encode()
 
 
 class CasinoClient:

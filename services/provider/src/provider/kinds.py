@@ -4,11 +4,14 @@ from enum import StrEnum
 
 
 class BetType(StrEnum):
-    """What a money call asked the casino to do."""
+    """What a call asked the casino to do. Each is one kind of row in the casino's ledger:
+    bet = debit (a free round too), payout = credit (of any `CreditKind`), rollback =
+    rollback, end_round = end_round (moves nothing; recorded with amount 0)."""
 
     BET = "bet"
     PAYOUT = "payout"
     ROLLBACK = "rollback"
+    END_ROUND = "end_round"
 
 
 class BetStatus(StrEnum):
@@ -19,6 +22,16 @@ class BetStatus(StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     UNKNOWN = "unknown"
+
+
+class CampaignState(StrEnum):
+    """Where a free-round campaign stands, as the provider sees it (cancelled and expired
+    win over exhausted: no round of it may be played either way)."""
+
+    ACTIVE = "active"
+    EXHAUSTED = "exhausted"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
 
 
 class RoundStatus(StrEnum):

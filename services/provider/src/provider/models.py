@@ -1,5 +1,6 @@
 """The provider's tables: games, partner casinos, their players, sessions, rounds, bets
-(every money call) and the retry queue's attempts at them.
+(every call to the wallet) and the retry queue's attempts at them, and the free-round
+campaigns casinos registered.
 
 The database enforces what must never break:
 
@@ -14,6 +15,9 @@ The database enforces what must never break:
 - Amounts are integer minor units within 0..10^15, a bet is at least 1, and a rollback
   always names the bet it cancels (CHECKs); every row points at rows that exist (FOREIGN
   KEYs); a casino's player and a casino's session token are each mapped once (UNIQUE).
+- Only a payout has a credit kind; only a bet or a payout belongs to a campaign; an
+  end_round moves nothing (amount 0). A casino's campaignId names one campaign (UNIQUE),
+  and its rounds played never pass its rounds granted (CHECK).
 """
 
 import uuid
@@ -38,7 +42,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from contracts.money import MAX_AMOUNT
+from contracts.wallet import CreditKind
 from provider.kinds import AttemptAction, BetStatus, BetType, RoundStatus
+
+Vocabulary = type[BetType | BetStatus | RoundStatus | AttemptAction | CreditKind]
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -49,7 +56,7 @@ NAMING = {
 }
 
 
-def _one_of(column: str, values: type[BetType | BetStatus | RoundStatus | AttemptAction]) -> str:
+def _one_of(column: str, values: Vocabulary) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
 
@@ -130,8 +137,35 @@ class GameRound(Timestamped, Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class FreeRoundCampaign(Timestamped, Base):
+    """Free rounds a casino granted one of its players at one of our games: `rounds` bets
+    of `bet_amount`, playable until `expires_at` unless cancelled. `rounds_played` counts
+    the free rounds we sent to the casino (a round the casino refused is given back)."""
+
+    __tablename__ = "provider_free_round_campaigns"
+    __table_args__ = (
+        UniqueConstraint("casino_id", "campaign_id"),
+        CheckConstraint("rounds > 0", name="rounds_positive"),
+        CheckConstraint(f"bet_amount BETWEEN 1 AND {MAX_AMOUNT}", name="bet_amount_in_range"),
+        CheckConstraint("rounds_played BETWEEN 0 AND rounds", name="played_within_grant"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    casino_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("provider_casinos.id"))
+    # The casino's id of the campaign: every free round's debit and win names it.
+    campaign_id: Mapped[str] = mapped_column(String(128))
+    casino_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("provider_casino_users.id"))
+    game_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("provider_games.id"))
+    currency: Mapped[str] = mapped_column(String(3))
+    rounds: Mapped[int] = mapped_column()
+    bet_amount: Mapped[int] = mapped_column(BigInteger)
+    rounds_played: Mapped[int] = mapped_column(server_default=text("0"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class Bet(Timestamped, Base):
-    """One money call to the casino (bet, payout or rollback) and what became of it."""
+    """One call to the casino (bet, payout, rollback or end_round) and what became of it."""
 
     __tablename__ = "provider_bets"
     __table_args__ = (
@@ -141,6 +175,14 @@ class Bet(Timestamped, Base):
         CheckConstraint("type <> 'bet' OR amount >= 1", name="bet_amount_positive"),
         CheckConstraint(
             "type <> 'rollback' OR related_bet_id IS NOT NULL", name="rollback_names_bet"
+        ),
+        CheckConstraint("type <> 'end_round' OR amount = 0", name="end_round_moves_nothing"),
+        CheckConstraint(
+            f"kind IS NULL OR (type = 'payout' AND {_one_of('kind', CreditKind)})",
+            name="kind_of_payout",
+        ),
+        CheckConstraint(
+            "campaign_id IS NULL OR type IN ('bet', 'payout')", name="campaign_of_free_play"
         ),
         CheckConstraint("attempts >= 0", name="attempts_counted"),
         CheckConstraint("resends >= 0", name="resends_counted"),
@@ -176,6 +218,12 @@ class Bet(Timestamped, Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # How many times the retry queue has sent it (its backoff grows with this).
     resends: Mapped[int] = mapped_column(server_default=text("0"))
+    # A payout's kind (win, bonus, jackpot, promo), as sent.
+    kind: Mapped[str | None] = mapped_column(String(16))
+    # The campaign a free round (bet) or its win (payout) belongs to.
+    campaign_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("provider_free_round_campaigns.id")
+    )
 
 
 class CallAttempt(Base):

@@ -12,11 +12,11 @@ given up. Then, by type:
   refunds it; if the debit never arrived, the rollback leaves a tombstone and a late copy
   of the debit is refused (`TRANSACTION_ROLLED_BACK`). Sending the debit again instead
   could charge the player now for a round that was abandoned.
-- a **payout** (credit) or **rollback** is sent again, with its stored transactionId and
-  exactly its stored body (signed afresh), until the casino gives a final answer; each
-  send is logged, and the next one waits according to `provider.backoff` (doubling, an
-  hour at most, for a day by default). Past that horizon it waits for an operator
-  (`game-provider pending`).
+- a **payout** (credit), **rollback** or **end_round** is sent again, with its stored
+  transactionId and exactly its stored body (signed afresh), until the casino gives a
+  final answer; each send is logged, and the next one waits according to
+  `provider.backoff` (doubling, an hour at most, for a day by default). Past that horizon
+  it waits for an operator (`game-provider pending`).
 
 When a call is settled and its round holds no other pending call, the round is closed, as
 a round played to the end is; open rounds whose process died between two calls (none

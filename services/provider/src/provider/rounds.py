@@ -2,20 +2,32 @@
 
 - `balance_check` asks the casino for the balance; `bet` debits, `payout` credits (naming
   bet[betIndex] when given), `rollback` cancels bet[betIndex]. `betIndex` counts the bets
-  played so far in this round; one that names no such bet is reported rejected
-  (INVALID_REQUEST) and the round goes on, as it does after any rejection by the casino.
-- Each money call gets a fresh transactionId, recorded with its body before it is sent
+  played so far in this round (free rounds included); one that names no such bet is
+  reported rejected (INVALID_REQUEST) and the round goes on, as it does after any
+  rejection by the casino.
+- `free_round` takes one round of a campaign the casino registered (`provider.campaigns`)
+  and debits its `betAmount` naming the campaign; a campaign we do not hold, or that is
+  cancelled, expired or used up, is reported rejected with the casino's codes
+  (FREE_ROUNDS_NOT_FOUND / _EXPIRED / _EXHAUSTED) and nothing is sent. A `payout` naming a
+  free round is its `bonus` win, naming the campaign.
+- `jackpot_win` and `promo_win` are credits of kind `jackpot` and `promo`; they may name a
+  bet, and need not.
+- `end_round` closes the round at the casino (`/casino/endRound`); `roundClosed` on a bet
+  or a payout closes it with that call. Whatever comes after is still sent, and the
+  casino answers it (ROUND_CLOSED for a bet or a payout).
+- Each call gets a fresh transactionId, recorded with its body before it is sent
   (`bets`).
 - A debit whose outcome is still unknown after the client's retries may have taken the
   player's money: it is rolled back at once, by a rollback naming it, retried far longer,
   so the round never leaves an unsettled bet behind it.
-- A payout or rollback whose outcome is still unknown must still reach the casino: it
-  stays pending and the retry queue (`provider.resuming`) sends it again; the round is
-  closed when its last call is settled.
-- Structurally impossible actions (a bet without an amount, a rollback naming no bet) are
-  refused before the round starts, so they move no money.
+- A payout, rollback or end_round whose outcome is still unknown must still reach the
+  casino: it stays pending and the retry queue (`provider.resuming`) sends it again; the
+  round is closed when its last call is settled.
+- Structurally impossible actions are refused before the round starts
+  (`provider.round_actions`), so they move no money.
 """
 
+import uuid
 from dataclasses import dataclass, field
 
 from contracts.errors import ErrorCode
@@ -25,16 +37,30 @@ from contracts.provider import (
     ProviderSimulateRequest,
     RoundAction,
 )
-from contracts.wallet import CreditRequest, DebitRequest, GetBalanceRequest, RollbackRequest
-from provider.bets import new_transaction_id
+from contracts.wallet import (
+    CreditKind,
+    CreditRequest,
+    DebitRequest,
+    EndRoundRequest,
+    GetBalanceRequest,
+    RollbackRequest,
+)
+from provider.bets import json_of, new_transaction_id
 from provider.calls import Calls
+from provider.campaigns import FreeRoundRefusal, give_back_round, take_round
 from provider.database import SessionFactory
-from provider.errors import InvalidAmountError, InvalidRequestError
 from provider.game_rounds import close_round_if_settled, open_round
 from provider.kinds import BetStatus, BetType
-from provider.models import Bet, GameRound
+from provider.models import Bet, FreeRoundCampaign, GameRound, PlayerSession
 from provider.outcomes import CallOutcome
+from provider.round_actions import check_actions
 from provider.sessions import find_active_game, find_casino, find_session
+
+PAYOUT_KINDS = {
+    "payout": CreditKind.WIN,
+    "jackpot_win": CreditKind.JACKPOT,
+    "promo_win": CreditKind.PROMO,
+}
 
 
 @dataclass
@@ -57,7 +83,7 @@ async def play_round(
         game = await find_active_game(db, request.game_id)
         session = await find_session(db, casino, request.session_token, game)
     game_round = await open_round(table.sessions, session)
-    play = _Play(table, game_round, request.session_token, correlation_id)
+    play = _Play(table, game_round, session, request.session_token, correlation_id)
     try:
         results = [await play.step(action) for action in request.actions]
     finally:
@@ -69,26 +95,17 @@ async def play_round(
     )
 
 
-def check_actions(actions: list[RoundAction]) -> None:
-    for position, action in enumerate(actions):
-        if action.type in ("bet", "payout") and action.amount is None:
-            raise InvalidRequestError(
-                f"actions[{position}].amount: a {action.type} needs an amount"
-            )
-        if action.type == "bet" and action.amount == 0:
-            raise InvalidAmountError(f"actions[{position}].amount: a bet is at least 1 minor unit")
-        if action.type == "rollback" and action.bet_index is None:
-            raise InvalidRequestError(f"actions[{position}].betIndex: a rollback names a bet")
-
-
 @dataclass
 class _Play:
     table: RoundTable
     game_round: GameRound
+    session: PlayerSession
     token: str
     correlation_id: str | None
     bets: list[Bet] = field(default_factory=list)
     balance: int | None = None
+    # The campaign of each free round played, by the free round's row id.
+    free_rounds: dict[uuid.UUID, FreeRoundCampaign] = field(default_factory=dict)
 
     async def step(self, action: RoundAction) -> ActionResult:
         if action.type == "balance_check":
@@ -98,26 +115,40 @@ class _Play:
             return _result(action, outcome)
         if action.type == "bet":
             return await self._bet(action)
-        if action.type == "payout" and action.bet_index is None:
+        if action.type == "free_round":
+            return await self._free_round(action)
+        if action.type == "end_round":
+            return await self._end_round(action)
+        if action.type != "rollback" and action.bet_index is None:
             return await self._payout(action, None)
         related = self._bet_at(action.bet_index)
         if related is None:
             return _no_such_bet(action, len(self.bets))
-        if action.type == "payout":
+        if action.type != "rollback":
             return await self._payout(action, related)
         rollback, outcome = await self._rollback(related, "cancelled by the game")
         return _result(action, outcome, rollback)
 
-    async def _bet(self, action: RoundAction) -> ActionResult:
-        amount = action.amount or 0  # check_actions: a bet has an amount of at least 1
+    async def _bet(
+        self, action: RoundAction, campaign: FreeRoundCampaign | None = None
+    ) -> ActionResult:
+        # check_actions: a bet has an amount of at least 1; a free round bets the campaign's.
+        amount = campaign.bet_amount if campaign else action.amount or 0
         request = DebitRequest(
             session_token=self.token,
             transaction_id=new_transaction_id(BetType.BET),
             round_id=str(self.game_round.id),
             amount=amount,
+            round_closed=action.round_closed,
+            jackpot_contribution=action.jackpot_contribution,
+            free_rounds_campaign_id=campaign.campaign_id if campaign else None,
         )
-        bet = await self.calls.record(self.game_round.id, request, amount)
+        bet = await self.calls.record(
+            self.game_round.id, request, amount, campaign_id=campaign.id if campaign else None
+        )
         self.bets.append(bet)
+        if campaign:
+            self.free_rounds[bet.id] = campaign
         outcome = await self.calls.send(bet, self.correlation_id)
         if outcome.status is not BetStatus.UNKNOWN:
             await self._write(bet, outcome)
@@ -134,16 +165,54 @@ class _Play:
             note += "; the retry queue goes on with it"
         return _result(action, outcome, bet, note)
 
+    async def _free_round(self, action: RoundAction) -> ActionResult:
+        campaign_id = action.campaign_id or ""  # check_actions: a free round names one
+        async with self.table.sessions() as db:
+            taken = await take_round(db, self.session, campaign_id)
+        if isinstance(taken, FreeRoundRefusal):
+            return _refused(action, taken.code, taken.error)
+        result = await self._bet(action, taken)
+        if result.status == BetStatus.REJECTED.value:
+            await give_back_round(self.table.sessions, taken)
+        return result
+
+    async def _end_round(self, action: RoundAction) -> ActionResult:
+        request = EndRoundRequest(
+            session_token=self.token,
+            transaction_id=new_transaction_id(BetType.END_ROUND),
+            round_id=str(self.game_round.id),
+        )
+        end = await self.calls.record(self.game_round.id, request, 0)
+        outcome = await self.calls.send(end, self.correlation_id)
+        await self._write(end, outcome)
+        return _result(action, outcome, end)
+
     async def _payout(self, action: RoundAction, related: Bet | None) -> ActionResult:
+        """A credit of the action's kind; a `payout` naming a free round is its bonus win."""
         amount = action.amount or 0  # check_actions: a payout has an amount
+        campaign = self.free_rounds.get(related.id) if related else None
+        kind = PAYOUT_KINDS[action.type]
+        if campaign and kind is CreditKind.WIN:
+            kind = CreditKind.BONUS
+        else:
+            campaign = None  # a jackpot or a promotion is no free round's win
         request = CreditRequest(
             session_token=self.token,
             transaction_id=new_transaction_id(BetType.PAYOUT),
             round_id=str(self.game_round.id),
             amount=amount,
             related_transaction_id=related.transaction_id if related else None,
+            round_closed=action.round_closed,
+            kind=kind,
+            free_rounds_campaign_id=campaign.campaign_id if campaign else None,
         )
-        payout = await self.calls.record(self.game_round.id, request, amount, related)
+        payout = await self.calls.record(
+            self.game_round.id,
+            request,
+            amount,
+            related,
+            campaign_id=campaign.id if campaign else None,
+        )
         outcome = await self.calls.send(payout, self.correlation_id)
         await self._write(payout, outcome)
         return _result(action, outcome, payout)
@@ -180,13 +249,23 @@ class _Play:
 
 
 def _no_such_bet(action: RoundAction, bets_so_far: int) -> ActionResult:
+    return _refused(
+        action,
+        ErrorCode.INVALID_REQUEST,
+        f"betIndex {action.bet_index} names no bet: the round has {bets_so_far} so far",
+    )
+
+
+def _refused(action: RoundAction, code: ErrorCode, error: str) -> ActionResult:
+    """An action refused by us before any call was made (attempts 0)."""
     return ActionResult(
         type=action.type,
         amount=action.amount,
         bet_index=action.bet_index,
+        campaign_id=action.campaign_id,
         status="rejected",
-        code=ErrorCode.INVALID_REQUEST.value,
-        error=f"betIndex {action.bet_index} names no bet: the round has {bets_so_far} so far",
+        code=code.value,
+        error=error,
         attempts=0,
     )
 
@@ -194,11 +273,14 @@ def _no_such_bet(action: RoundAction, bets_so_far: int) -> ActionResult:
 def _result(
     action: RoundAction, outcome: CallOutcome, bet: Bet | None = None, note: str | None = None
 ) -> ActionResult:
+    sent = json_of(bet) if bet else {}
     return ActionResult(
         type=action.type,
         transaction_id=bet.transaction_id if bet else None,
         amount=bet.amount if bet else None,
         bet_index=action.bet_index,
+        kind=bet.kind if bet else None,
+        campaign_id=sent.get("freeRoundsCampaignId"),
         status=outcome.status.value,
         code=outcome.code,
         error="; ".join(part for part in (outcome.error, note) if part) or None,

@@ -15,12 +15,16 @@ from contracts.errors import ErrorBody, ErrorCode
 from contracts.http_serving import error_response
 from contracts.logs import correlation_id
 from contracts.provider import (
+    FreeRoundsCancel,
+    FreeRoundsGrant,
+    FreeRoundsReply,
     ProviderHealth,
     ProviderLaunchReply,
     ProviderLaunchRequest,
     ProviderSimulateReply,
     ProviderSimulateRequest,
 )
+from provider import campaigns
 from provider.rounds import RoundTable, play_round
 from provider.security import SignedBody
 from provider.sessions import launch
@@ -71,6 +75,18 @@ async def simulate_round(
 ) -> ProviderSimulateReply:
     request = ProviderSimulateRequest.model_validate_json(body)
     return await play_round(table, request, correlation_id)
+
+
+@router.post("/provider/freeRounds")
+async def register_free_rounds(body: SignedBody, db: SessionDep) -> FreeRoundsReply:
+    """The casino registers a free-round campaign (idempotent: `provider.campaigns`)."""
+    return await campaigns.register(db, FreeRoundsGrant.model_validate_json(body))
+
+
+@router.post("/provider/freeRounds/cancel")
+async def cancel_free_rounds(body: SignedBody, db: SessionDep) -> FreeRoundsReply:
+    """The casino withdraws a campaign; one we never held answers status `unknown`."""
+    return await campaigns.cancel(db, FreeRoundsCancel.model_validate_json(body))
 
 
 @router.get("/provider/health")

@@ -54,7 +54,7 @@ async def launch(
 ) -> ProviderLaunchReply:
     casino = await find_casino(db, request.casino_code)
     game = await find_active_game(db, request.game_id)
-    player = await _player(db, casino, request.player_id)
+    player = await player_of(db, casino, request.player_id)
     await db.execute(
         insert(PlayerSession)
         .values(
@@ -86,7 +86,7 @@ async def launch(
     )
 
 
-async def _player(db: AsyncSession, casino: Casino, casino_player_id: str) -> CasinoUser:
+async def player_of(db: AsyncSession, casino: Casino, casino_player_id: str) -> CasinoUser:
     """Our player for the casino's one, made on first sight (race-free: ON CONFLICT)."""
     await db.execute(
         insert(CasinoUser)
