@@ -2,6 +2,10 @@
 ledger order, refusals included, its status and the player's net result, for rounds
 played through the wallet's own batch functions."""
 
+import asyncio
+import json
+import os
+
 import pytest
 from sqlalchemy import text
 
@@ -11,8 +15,11 @@ from casino.rounds.reading import read_round
 from casino.tools.seed import DEMO_PROVIDER_CODE
 from contracts.rounds import RoundStatus
 from contracts.rpc import CreditCommand, DebitCommand, RollbackCommand
+from contracts.wallet import CreditKind
+from tests.integration.casino.round_support import free_bet, grant_free_rounds, paid, staked
 from tests.integration.casino.support import (
     NewSession,
+    accepted,
     balance_of,
     bet,
     cancel,
@@ -152,3 +159,73 @@ async def test_a_round_record_gives_the_status_and_its_times(
     assert played.status == RoundStatus.EXPIRED
     assert played.opened_at is not None
     assert played.ended_at is not None
+
+
+async def test_a_free_round_costs_nothing_and_its_bonus_is_the_net_result(
+    ledger: LedgerPool, database: Database, new_session: NewSession
+) -> None:
+    session = await new_session(1_000)
+    campaign = await grant_free_rounds(database, session, rounds=1, bet_amount=50)
+    round_id = new_id("round")
+    accepted(await wallet.debit(ledger, free_bet(session, campaign, 50, round_id)))
+    bonus = paid(session, 120, round_id, kind=CreditKind.BONUS, campaign_id=campaign, closes=True)
+    accepted(await wallet.credit(ledger, bonus))
+
+    reply = await read_round(database, DEMO_PROVIDER_CODE, round_id)
+
+    assert reply is not None
+    [played] = reply.rounds
+    assert played.status == RoundStatus.CLOSED
+    assert played.ended_at is not None
+    assert [(row.type, row.campaign_id, row.kind) for row in played.transactions] == [
+        ("debit", campaign, None),
+        ("credit", campaign, "bonus"),
+    ]
+    assert played.transactions[1].closes_round
+    totals = played.totals
+    assert (totals.bets, totals.free_bets, totals.wins, totals.net_result) == (0, 50, 120, 120)
+    assert await balance_of(database, session.player) == 1_120
+
+
+async def _casino(database_url: str, *args: str) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        "casino",
+        *args,
+        env={**os.environ, "CASINO_DATABASE_URL": database_url},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, (out or err).decode()
+
+
+async def test_the_round_command_prints_a_table_with_decimals_and_json(
+    ledger: LedgerPool, database: Database, new_session: NewSession, casino_database_url: str
+) -> None:
+    session = await new_session(1_000)
+    round_id = new_id("round")
+    placed = staked(session, 300, round_id, jackpot_contribution=3)
+    accepted(await wallet.debit(ledger, placed))
+    accepted(await wallet.credit(ledger, paid(session, 125, round_id, closes=True)))
+
+    status, table = await _casino(casino_database_url, "round", DEMO_PROVIDER_CODE, round_id)
+
+    assert status == 0
+    lines = table.splitlines()
+    assert lines[0].startswith(f"round {round_id} of provider {DEMO_PROVIDER_CODE}: closed")
+    assert lines[1].endswith("amounts in USD")
+    bet_line = next(line for line in lines if placed.transaction_id in line)
+    assert bet_line.split()[4:8] == ["3.00", "accepted", "7.00", "jackpot"]
+    assert lines[-1] == "net result for the player: -1.75"
+
+    status, printed = await _casino(
+        casino_database_url, "round", DEMO_PROVIDER_CODE, round_id, "--json"
+    )
+    assert status == 0
+    reply = await read_round(database, DEMO_PROVIDER_CODE, round_id)
+    assert reply is not None
+    assert json.loads(printed) == json.loads(json.dumps(reply.to_wire()))
+
+    status, said = await _casino(casino_database_url, "round", DEMO_PROVIDER_CODE, "no-such")
+    assert (status, said.strip()) == (1, f"no round 'no-such' of provider '{DEMO_PROVIDER_CODE}'")

@@ -11,14 +11,19 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Awaitable
 from datetime import date, timedelta
+from typing import TypeVar
 
-from casino.database import open_ledger_pool, run_with_database
+from casino.currencies.catalogue import supported_currencies
+from casino.database import Database, open_ledger_pool, run_with_database
 from casino.rounds.expiry import expire_rounds
-from casino.rounds.presenting import render_report, render_round
+from casino.rounds.presenting import Amounts, render_report, render_round
 from casino.rounds.reading import read_round
 from casino.rounds.report import UnknownProviderError, provider_report
 from casino.settings import CasinoSettings
+
+T = TypeVar("T")
 
 NAMES: tuple[str, ...] = ("rounds", "round", "report")
 """The subcommands this module adds and answers."""
@@ -65,8 +70,9 @@ def run(args: argparse.Namespace, settings: CasinoSettings) -> int:
             print(f"expired {expired} rounds open longer than {hours:g} hours")
             return 0
         case "round":
-            reply = run_with_database(
-                database_url, lambda db: read_round(db, args.provider_code, args.round_id)
+            reply, amounts = run_with_database(
+                database_url,
+                lambda db: _with_amounts(db, read_round(db, args.provider_code, args.round_id)),
             )
             if reply is None:
                 print(
@@ -74,23 +80,39 @@ def run(args: argparse.Namespace, settings: CasinoSettings) -> int:
                     file=sys.stderr,
                 )
                 return 1
-            print(json.dumps(reply.to_wire(), indent=2) if args.json else render_round(reply))
+            print(
+                json.dumps(reply.to_wire(), indent=2) if args.json else render_round(reply, amounts)
+            )
             return 0
         case "report":
             if args.to_date < args.from_date:
                 print("--to is before --from", file=sys.stderr)
                 return 2
             try:
-                report = run_with_database(
+                report, amounts = run_with_database(
                     database_url,
-                    lambda db: provider_report(db, args.provider, args.from_date, args.to_date),
+                    lambda db: _with_amounts(
+                        db, provider_report(db, args.provider, args.from_date, args.to_date)
+                    ),
                 )
             except UnknownProviderError:
                 print(f"no provider {args.provider!r}", file=sys.stderr)
                 return 1
-            print(json.dumps(report.to_wire(), indent=2) if args.json else render_report(report))
+            print(
+                json.dumps(report.to_wire(), indent=2)
+                if args.json
+                else render_report(report, amounts)
+            )
             return 0
     raise AssertionError(f"no such command here: {args.command}")
+
+
+async def _with_amounts(database: Database, reading: Awaitable[T]) -> tuple[T, Amounts]:
+    """What `reading` gives, and how to write its amounts: the casino's list of currencies
+    says each one's decimals."""
+    found = await reading
+    currencies = await supported_currencies(database)
+    return found, Amounts({currency.code: currency.decimals for currency in currencies})
 
 
 async def _expire(database_url: str, older_than: timedelta) -> int:
