@@ -21,9 +21,11 @@ redelivered or retried command is answered from the ledger.
 """
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import orjson
@@ -36,6 +38,7 @@ from casino.consuming import lifecycle, metrics
 from casino.consuming.broker import command_broker
 from casino.consuming.health import Ping, pool_ping
 from casino.database import LedgerPool, ledger_pool
+from casino.rounds.expiry import expire_periodically
 from casino.settings import CasinoSettings
 from casino.wallet.handlers import answer, answer_batch
 from contracts.logs import CORRELATION_HEADER
@@ -107,9 +110,20 @@ def build_wallet_app(settings: CasinoSettings) -> AsgiFastStream:
     @asynccontextmanager
     async def open_pool(context: ContextRepo) -> AsyncIterator[Ping]:
         await pool
+        # The worker also expires rounds left open too long (any number of workers may).
+        expiring = asyncio.create_task(
+            expire_periodically(
+                pool,
+                older_than=timedelta(hours=settings.round_expiry_hours),
+                every_seconds=settings.round_expiry_check_seconds,
+            )
+        )
         try:
             yield pool_ping(pool)
         finally:
+            expiring.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await expiring
             await pool.close()
 
     return lifecycle.consumer_app(
