@@ -121,7 +121,10 @@ class ProviderClient:
         time_limit: float,
         correlation_id: str | None,
     ) -> ReplyT:
-        body = request.model_dump_json(by_alias=True, exclude_none=True).encode()
+        # Options left at their defaults are left out: a seed-style round reads as before.
+        body = request.model_dump_json(
+            by_alias=True, exclude_none=True, exclude_defaults=True
+        ).encode()
         headers = {
             "content-type": "application/json",
             **signature_headers(body, self._secret, PROVIDER_SIGNATURE_HEADER),

@@ -1,9 +1,12 @@
-"""The order a simulated round is played in: one balance check, the bets, the rollbacks,
-then the wins.
+"""The order a simulated round is played in: one balance check, the bets, the free rounds,
+the rollbacks, the wins, the free rounds' wins, the jackpot wins, the promotion wins, and
+the end of the round when asked.
 
 A game cancels bets before it settles (docs/PROTOCOL.md), and /provider/simulate plays
 the actions in the order given. Indexes are checked here, before anything is played, so
-a request naming a bet that does not exist moves no money.
+a request naming a bet that does not exist moves no money. The provider counts free
+rounds among the round's bets, after the ordinary ones: free round i is bet
+`len(bets) + i`, and its win names it so (a win naming a free round is its bonus).
 """
 
 from casino.lobby.errors import LobbyError
@@ -22,12 +25,40 @@ def round_actions(request: SimulateRoundRequest) -> list[RoundAction]:
             _check_bet_index(f"wins[{position}].relatedBetIndex", win.related_bet_index, bet_count)
     return [
         RoundAction(type="balance_check"),
-        *(RoundAction(type="bet", amount=bet.amount) for bet in request.bets),
+        *(
+            RoundAction(
+                type="bet", amount=bet.amount, jackpot_contribution=bet.jackpot_contribution
+            )
+            for bet in request.bets
+        ),
+        *_free_rounds(request),
         *(RoundAction(type="rollback", bet_index=r.bet_index) for r in request.rollbacks),
         *(
             RoundAction(type="payout", amount=win.amount, bet_index=win.related_bet_index)
             for win in request.wins
         ),
+        *_free_round_wins(request),
+        *(RoundAction(type="jackpot_win", amount=win.amount) for win in request.jackpot_wins),
+        *(RoundAction(type="promo_win", amount=win.amount) for win in request.promo_wins),
+        *([RoundAction(type="end_round")] if request.close_round else []),
+    ]
+
+
+def _free_rounds(request: SimulateRoundRequest) -> list[RoundAction]:
+    free = request.free_rounds
+    if free is None:
+        return []
+    campaign_id = str(free.campaign_id)
+    return [RoundAction(type="free_round", campaign_id=campaign_id) for _ in free.wins]
+
+
+def _free_round_wins(request: SimulateRoundRequest) -> list[RoundAction]:
+    if request.free_rounds is None:
+        return []
+    first = len(request.bets)  # the provider's index of the first free round
+    return [
+        RoundAction(type="payout", amount=win.amount, bet_index=first + number)
+        for number, win in enumerate(request.free_rounds.wins)
     ]
 
 

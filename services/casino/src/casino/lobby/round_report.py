@@ -1,5 +1,6 @@
 """The round report: how a round the provider played is reported to the tester, every
-step as played (`casino play-round` prints it).
+step as played (`casino play-round` prints it): bets, free rounds, rollbacks, payouts with
+their kind (win, bonus, jackpot, promo) and campaign, and the end of the round.
 
 The provider's `finalBalance` is only what it last heard; the casino database is the
 authority on money, so the caller passes the wallet's balance read after the round.
@@ -33,4 +34,6 @@ def _transaction(result: ActionResult) -> RoundTransaction:
         code=result.code,
         attempts=result.attempts,
         bet_index=result.bet_index,
+        kind=result.kind.value if result.kind else None,
+        campaign_id=result.campaign_id,
     )
