@@ -12,7 +12,12 @@ import asyncpg
 from tests.support.casino_world import CasinoWorld, Player
 from tests.support.infrastructure import plain_url
 
-CASINO_TYPE = {"bet": "debit", "payout": "credit", "rollback": "rollback"}
+CASINO_TYPE = {
+    "bet": "debit",
+    "payout": "credit",
+    "rollback": "rollback",
+    "end_round": "end_round",
+}
 
 
 class ProviderWorld:

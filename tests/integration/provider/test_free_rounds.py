@@ -273,3 +273,34 @@ async def test_racing_free_rounds_never_pass_the_grant(
     assert played.casino.processed["/casino/debit"] == 3
     played_rounds = "SELECT rounds_played FROM provider_free_round_campaigns WHERE campaign_id = $1"
     assert await db.fetchval(played_rounds, f"campaign-{unique}") == 3
+
+
+async def test_a_refused_free_round_keeps_its_place_among_the_bets(
+    played: Provider, unique: str
+) -> None:
+    token = await launched(played, unique, 1_000)
+    await register(played, grant(unique, rounds=1))
+    reply = (
+        await played.simulate(
+            token,
+            [
+                free_round(unique),
+                free_round(unique),  # past the grant: bet 1, never sent
+                {"type": "bet", "amount": 100},  # bet 2
+                {"type": "payout", "amount": 70, "betIndex": 1},
+                {"type": "payout", "amount": 80, "betIndex": 0},
+                {"type": "payout", "amount": 90, "betIndex": 2},
+            ],
+        )
+    ).json()
+    results = [(r["status"], r["code"], r.get("kind")) for r in reply["results"]]
+    assert results == [
+        ("accepted", None, None),
+        ("rejected", "FREE_ROUNDS_EXHAUSTED", None),
+        ("accepted", None, None),
+        ("rejected", "INVALID_REQUEST", None),
+        ("accepted", None, "bonus"),
+        ("accepted", None, "win"),
+    ]
+    assert "a free round that was not played" in reply["results"][3]["error"]
+    assert played.casino.balances[token] == 1_000 - 100 + 80 + 90

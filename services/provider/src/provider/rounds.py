@@ -102,7 +102,9 @@ class _Play:
     session: PlayerSession
     token: str
     correlation_id: str | None
-    bets: list[Bet] = field(default_factory=list)
+    # The round's bets in order; None for a free round we refused before sending it, which
+    # still takes its place, so the betIndex of every later bet stays what it was meant.
+    bets: list[Bet | None] = field(default_factory=list)
     balance: int | None = None
     # The campaign of each free round played, by the free round's row id.
     free_rounds: dict[uuid.UUID, FreeRoundCampaign] = field(default_factory=dict)
@@ -170,6 +172,7 @@ class _Play:
         async with self.table.sessions() as db:
             taken = await take_round(db, self.session, campaign_id)
         if isinstance(taken, FreeRoundRefusal):
+            self.bets.append(None)
             return _refused(action, taken.code, taken.error)
         result = await self._bet(action, taken)
         if result.status == BetStatus.REJECTED.value:
@@ -249,11 +252,13 @@ class _Play:
 
 
 def _no_such_bet(action: RoundAction, bets_so_far: int) -> ActionResult:
-    return _refused(
-        action,
-        ErrorCode.INVALID_REQUEST,
-        f"betIndex {action.bet_index} names no bet: the round has {bets_so_far} so far",
+    index = action.bet_index
+    why = (
+        f"the round has {bets_so_far} so far"
+        if index is None or index >= bets_so_far
+        else "it is a free round that was not played"
     )
+    return _refused(action, ErrorCode.INVALID_REQUEST, f"betIndex {index} names no bet: {why}")
 
 
 def _refused(action: RoundAction, code: ErrorCode, error: str) -> ActionResult:
