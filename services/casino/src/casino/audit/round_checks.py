@@ -56,21 +56,21 @@ WITH RECURSIVE candidates AS (
       AND t.created_at >= r.ended_at
 ),
 back AS (
-    SELECT c.id AS candidate, p.id, p.previous_id, c.floor,
-           ({_IS_CLOSER.format(row="p", round="c")}) AS closer
+    -- Each candidate's earlier rows, walking back along the chain, carrying its round so
+    -- that every step is one index probe (no join with the candidates again).
+    SELECT c.id AS candidate, c.provider_id, c.wallet_id, c.round_id, c.ended_at, c.floor,
+           p.previous_id, ({_IS_CLOSER.format(row="p", round="c")}) AS closer
     FROM candidates AS c JOIN casino_transactions AS p ON p.id = c.previous_id
     WHERE p.created_at >= c.floor
     UNION ALL
-    SELECT b.candidate, p.id, p.previous_id, b.floor,
-           ({_IS_CLOSER.format(row="p", round="c")})
-    FROM back AS b
-    JOIN candidates AS c ON c.id = b.candidate
-    JOIN casino_transactions AS p ON p.id = b.previous_id
+    SELECT b.candidate, b.provider_id, b.wallet_id, b.round_id, b.ended_at, b.floor,
+           p.previous_id, ({_IS_CLOSER.format(row="p", round="b")})
+    FROM back AS b JOIN casino_transactions AS p ON p.id = b.previous_id
     WHERE NOT b.closer AND p.created_at >= b.floor
 )
 SELECT c.round_id, c.wallet_id, c.ended_at, c.transaction_id, c.type, c.created_at
 FROM candidates AS c
-WHERE EXISTS (SELECT 1 FROM back AS b WHERE b.candidate = c.id AND b.closer)
+WHERE c.id IN (SELECT b.candidate FROM back AS b WHERE b.closer)
    -- A round closed with no closing row (not the wallet's doing): go by the clock.
    OR (NOT c.has_closer AND c.created_at > c.ended_at)
 ORDER BY c.created_at
