@@ -279,3 +279,32 @@ async def test_a_free_bet_that_moved_money_is_found(scratch: Scratch) -> None:
     assert "from 1000 to 900" in moved[0].detail
     # The balance no longer adds up either: the free bet should have cost nothing.
     assert f"wallet {player.player.wallet_id}" in [v.subject for v in unbalanced]
+
+
+async def test_a_bet_stamped_after_the_close_but_decided_before_it_is_no_violation(
+    scratch: Scratch,
+) -> None:
+    """Two transactions of one wallet may begin in one order and take its lock in the
+    other: the bet's row then carries a later timestamp than the round's end although it
+    was decided first. The chain says so; the clock alone would not."""
+    provider = await _provider(scratch)
+    player = await provider.player(scratch.database, 1_000)
+    round_id = new_id("round")
+    placed = staked(player, 100, round_id)
+    accepted(await wallet.debit(scratch.ledger, placed))
+    accepted(await wallet.credit(scratch.ledger, paid(player, 0, round_id, closes=True)))
+    await scratch.ledger.execute(
+        "UPDATE casino_transactions SET created_at = created_at + interval '2 seconds'"
+        " WHERE transaction_id = $1",
+        placed.transaction_id,
+    )
+    ended_after = await scratch.ledger.fetchval(
+        "SELECT t.created_at > r.ended_at FROM casino_transactions t JOIN casino_rounds r"
+        " ON r.wallet_id = t.wallet_id AND r.round_id = t.round_id WHERE t.transaction_id = $1",
+        placed.transaction_id,
+    )
+    assert ended_after  # the clock says the bet came after the close
+
+    found = await _violations(scratch, "closed_round_stays_closed")
+
+    assert not [v for v in found if round_id in v.subject]
