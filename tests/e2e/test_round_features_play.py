@@ -190,3 +190,32 @@ async def test_a_round_with_a_jackpot_a_promotion_and_a_close_and_a_free_round_r
         providers,
         [round_id, free_play["roundId"], past_the_grant["roundId"]],
     )
+
+
+async def test_a_cancelled_campaign_is_withdrawn_at_the_provider_and_plays_no_round(
+    http: httpx.AsyncClient, world: CasinoWorld, providers: ProviderWorld
+) -> None:
+    player = await world.player(10_000)
+    game = await world.game()
+    campaign = await grant_free_rounds(http, player, game, rounds=3, bet_amount=100)
+
+    cancelled = await http.post(
+        "/casino/freeRounds/cancel", json={"campaignId": campaign["campaignId"]}, headers=OPERATOR
+    )
+
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["providerCancelledAt"] is not None
+    withdrawn = await providers.pool.fetchval(
+        "SELECT cancelled_at FROM provider_free_round_campaigns WHERE campaign_id = $1",
+        campaign["campaignId"],
+    )
+    assert withdrawn is not None
+    free = {"campaignId": campaign["campaignId"], "wins": [{"amount": 500}]}
+    reply = await simulate(http, player, game, freeRounds=free)
+    assert [(t["type"], t["status"], t.get("code")) for t in reply["transactions"]] == [
+        ("balance_check", "accepted", None),
+        ("free_round", "rejected", "FREE_ROUNDS_EXPIRED"),
+        ("payout", "rejected", "INVALID_REQUEST"),  # names a free round never played
+    ]
+    assert await world.balance(player) == 10_000
+    assert await providers.bets(reply["roundId"]) == []
