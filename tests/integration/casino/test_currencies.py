@@ -12,11 +12,12 @@ import pytest
 import pytest_asyncio
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from casino.currencies.catalogue import CurrencyRefusedError, add_currency, supported_currencies
 from casino.database import Database
-from casino.tools.seed import create_player
+from casino.tools.seed import SeedRefusedError, create_player
 from tests.support import infrastructure as infra
 
 pytestmark = pytest.mark.integration
@@ -82,8 +83,26 @@ async def test_what_an_operator_may_not_add(
 
 
 async def test_no_wallet_can_be_in_a_currency_off_the_list(database: Database) -> None:
-    with pytest.raises(IntegrityError, match="fk_casino_wallets_currency_casino_currencies"):
+    with pytest.raises(SeedRefusedError, match="does not support ZZD"):
         await create_player(database, 0, "ZZD")
+    with pytest.raises(IntegrityError, match="fk_casino_wallets_currency_casino_currencies"):
+        await _wallet_in(database, "ZZD")  # the database refuses it too
+
+
+async def _wallet_in(database: Database, currency: str) -> None:
+    user_id = uuid.uuid4()
+    async with database.begin() as db:
+        await db.execute(
+            text("INSERT INTO casino_users (id, email, display_name) VALUES (:id, :email, 'x')"),
+            {"id": user_id, "email": f"{user_id}@test.example"},
+        )
+        await db.execute(
+            text(
+                "INSERT INTO casino_wallets (id, user_id, currency, balance, opening_balance)"
+                " VALUES (:id, :user, :currency, 0, 0)"
+            ),
+            {"id": uuid.uuid4(), "user": user_id, "currency": currency},
+        )
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casino.currencies.catalogue import supported_currency
 from casino.database import Database
 from casino.models import Game, GameProvider, User, Wallet
 from casino.providers.registry import NewProvider, register_provider
@@ -51,7 +52,8 @@ SECOND_PROVIDER_CASINO_SECRET = SecretStr("dev-acme-provider-secret")
 
 
 class SeedRefusedError(Exception):
-    """Raised when the development-only part of the seed is asked for outside development."""
+    """Raised when the development-only part of the seed is asked for outside development,
+    or a player in a currency the casino does not support."""
 
 
 @dataclass(frozen=True)
@@ -150,8 +152,13 @@ async def _game(db: AsyncSession, provider_id: uuid.UUID, code: str, name: str) 
 
 
 async def create_player(database: Database, balance: int, currency: str) -> FundedPlayer:
-    """A new player with one wallet holding `balance` minor units of `currency`."""
+    """A new player with one wallet holding `balance` minor units of `currency`, which
+    must be a currency the casino supports (`casino currency list`)."""
     async with database.begin() as db:
+        if await supported_currency(db, currency) is None:
+            raise SeedRefusedError(
+                f"the casino does not support {currency} (add it with `casino currency add`)"
+            )
         user_id = uuid.uuid4()
         return await _funded_player(db, f"player-{user_id}@example.com", currency, balance)
 
