@@ -13,19 +13,14 @@ from casino.campaigns import granting, store
 from casino.lobby.errors import LobbyError
 from casino.lobby.resources import Lobby
 from casino.protection import exclusions, limit_store
-from casino.protection.exclusions import Exclusion
-from casino.protection.limit_store import PlayerLimits
-from casino.protection.limits import KIND_OF, NAME_OF
+from casino.protection.limits import KIND_OF
+from casino.protection.replies import exclusion_reply, limits_reply
 from casino.rounds.reading import read_round
 from contracts.errors import ErrorCode
 from contracts.operator import (
     FreeRoundsCampaign,
     FreeRoundsCampaignReply,
     FreeRoundsCampaignsReply,
-    LimitsInForce,
-    PendingLimit,
-    PlayerExclusionReply,
-    PlayerLimitsReply,
 )
 from contracts.rpc import (
     AnyOperatorCommand,
@@ -103,31 +98,3 @@ async def carry_out(
 
 def _campaign_reply(campaign: FreeRoundsCampaign) -> dict[str, Any]:
     return FreeRoundsCampaignReply(**dict(campaign)).to_wire()
-
-
-def limits_reply(limits: PlayerLimits) -> PlayerLimitsReply:
-    """The wire body of a player's limits: each in force (null: none) and each pending."""
-    return PlayerLimitsReply(
-        user_id=limits.user_id,
-        currency=limits.currency,
-        limits=LimitsInForce.model_validate(
-            {NAME_OF[kind].value: value for kind, value in limits.in_force.items()}
-        ),
-        pending=[
-            PendingLimit(
-                limit=NAME_OF[change.kind], value=change.value, applies_at=change.applies_at
-            )
-            for change in limits.pending
-        ],
-    )
-
-
-def exclusion_reply(exclusion: Exclusion) -> PlayerExclusionReply:
-    return PlayerExclusionReply(
-        user_id=exclusion.user_id,
-        excluded=exclusion.excluded,
-        permanent=exclusion.permanent,
-        until=exclusion.until,
-        set_at=exclusion.set_at,
-        set_by=exclusion.set_by,
-    )

@@ -16,9 +16,9 @@ from typing import Any
 
 from casino.database import Database, run_with_database
 from casino.lobby.errors import LobbyError
-from casino.lobby.operator import exclusion_reply, limits_reply
 from casino.protection import exclusions, limit_store
 from casino.protection.limits import KIND_OF, NAME_OF
+from casino.protection.replies import exclusion_reply, limits_reply
 from casino.settings import CasinoSettings
 from casino.vocabulary import LimitKind
 from contracts.currencies import UnknownCurrencyError, format_amount
