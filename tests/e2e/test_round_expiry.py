@@ -1,15 +1,20 @@
-"""A round left open past the setting is expired by the expiry job (`casino rounds expire`,
-the command the worker's periodic job runs the same code as): bets into it are refused
-409 ROUND_CLOSED, recorded and moving nothing, while its payouts and rollbacks are still
-accepted, since the provider may still settle. Through the gateway; money checked in the
-database."""
+"""A round left open past the setting is expired by the wallet worker's periodic job: bets
+into it are refused 409 ROUND_CLOSED, recorded and moving nothing, while its payouts and
+rollbacks are still accepted, since the provider may still settle. Through the gateway;
+money checked in the database.
+
+The job runs in a wallet worker of this test's own, checking every 0.2 s for rounds open
+longer than 2 hours; the round is backdated 3 hours. Every other round of the session is
+younger than that, so the other tests' rounds stay open.
+"""
 
 import pytest
 
 from casino.audit import check_ledger
-from tests.e2e.conftest import CasinoSystem, run_command
+from tests.e2e.conftest import CasinoSystem
 from tests.support.callbacks import WalletCallbacks, new_id
 from tests.support.casino_world import CasinoWorld
+from tests.support.processes import free_port, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -35,12 +40,26 @@ async def test_a_round_left_open_past_the_setting_takes_no_bet_but_is_still_sett
         stale,
     )
 
-    printed = run_command(
-        ["casino", "rounds", "expire", "--older-than-hours", "2"], casino_system.env
-    )
+    async def stale_expired() -> bool:
+        status = await world.pool.fetchval(
+            "SELECT status FROM casino_rounds WHERE wallet_id = $1 AND round_id = $2",
+            player.wallet_id,
+            stale,
+        )
+        return bool(status == "expired")
 
-    assert printed.startswith("expired ")
-    assert int(printed.split()[1]) >= 1
+    expiring = casino_system.start(
+        "expiring-wallet-worker",
+        ["casino", "wallet-worker"],
+        WALLET_PROBES_PORT=str(free_port()),
+        ROUND_EXPIRY_HOURS="2",
+        ROUND_EXPIRY_CHECK_SECONDS="0.2",
+    )
+    try:
+        await wait_until(stale_expired, "the worker's job expiring the round", process=expiring)
+    finally:
+        expiring.stop()
+
     statuses = dict(
         await world.pool.fetch(
             "SELECT round_id, status FROM casino_rounds WHERE wallet_id = $1", player.wallet_id
