@@ -1,7 +1,8 @@
 """A reference model of the wallet protocol, for the stateful test `test_wallet_model.py`.
 
 Plain Python, no I/O, written to be checked line by line against docs/PROTOCOL.md:
-"Idempotency", "Rollback rules" 1-7, "Money" and "Sessions and rounds". `Model.apply`
+"Idempotency", "Rollback rules" 1-7, "Money", "Sessions and rounds" and, of "Rounds,
+payouts and free rounds", that a cancelled bet cannot win. `Model.apply`
 takes a request and the reply the real wallet gave, raises `UnexpectedReplyError` if the protocol
 does not allow that reply there, and otherwise takes the decision in.
 
@@ -158,6 +159,11 @@ class Model:
         related = self.decided.get((session.provider, request.related)) if request.related else None
         if related is not None and related.wallet != session.wallet:  # rule 6
             return refused(body, "TRANSACTION_NOT_FOUND")
+        if request.related and (
+            (session.provider, request.related) in self.tombstones
+            or (session.provider, request.related) in self.refunds
+        ):  # a cancelled bet cannot win
+            return refused(body, "TRANSACTION_ROLLED_BACK", decision=True)
         self.balances[session.wallet] += request.amount
         self.paid_rounds.add((session.provider, session.wallet, request.round))
         return self.moved(session, request, body)
