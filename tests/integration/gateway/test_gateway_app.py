@@ -57,6 +57,9 @@ async def test_a_signed_debit_travels_to_the_queue_and_its_reply_comes_back(
         "roundId": "r",
         "amount": 250,
         "description": None,
+        "roundClosed": False,
+        "jackpotContribution": None,
+        "freeRoundsCampaignId": None,
     }
     assert response.json()["correlationHeader"] == "corr-it"
     assert response.headers["x-correlation-id"] == "corr-it"
