@@ -11,8 +11,8 @@ They agree when, for each provider round:
 - `missing_in_casino`: every call the provider heard decided has its casino row (a
   refusal that is not a decision, such as INVALID_SESSION, is not recorded by the
   casino, docs/PROTOCOL.md "Idempotency", and must have no row: it moved nothing);
-- `decision_differs`: with the same type, outcome, error code and (bets and payouts)
-  amount;
+- `decision_differs`: with the same type, outcome, error code, (bets and payouts)
+  amount and (payouts) kind; an end of round is a call like the others;
 - `unknown_call_applied`: a call whose outcome the provider never heard left no money
   moved behind it (an unheard bet must have been refunded; an unheard payout or refund
   must not have been applied);
@@ -39,18 +39,26 @@ RECORDED_REJECTIONS = {
     ErrorCode.ROLLBACK_NOT_ALLOWED,
     ErrorCode.CANNOT_ROLLBACK_PAYOUT,
     ErrorCode.TRANSACTION_ROLLED_BACK,
+    ErrorCode.BALANCE_LIMIT_EXCEEDED,
+    ErrorCode.ROUND_CLOSED,
+    ErrorCode.FREE_ROUNDS_EXHAUSTED,
+    ErrorCode.FREE_ROUNDS_EXPIRED,
+    ErrorCode.BET_LIMIT_EXCEEDED,
+    ErrorCode.LOSS_LIMIT_EXCEEDED,
+    ErrorCode.SESSION_TIME_EXCEEDED,
+    ErrorCode.PLAYER_EXCLUDED,
 }
-CASINO_TYPE = {"bet": "debit", "payout": "credit", "rollback": "rollback"}
+CASINO_TYPE = {"bet": "debit", "payout": "credit", "rollback": "rollback", "end_round": "end_round"}
 
 PROVIDER_CALLS = """
-SELECT b.transaction_id, b.type, b.amount, b.status, b.error_code,
+SELECT b.transaction_id, b.type, b.amount, b.status, b.error_code, b.kind,
        b.round_id::text AS round_id, r.status AS round_status
 FROM provider_bets AS b JOIN provider_game_rounds AS r ON r.id = b.round_id
 """
 PROVIDER_ROUNDS = "SELECT id::text AS round_id, status FROM provider_game_rounds"
 CASINO_ROWS = """
 SELECT t.transaction_id, t.type, t.outcome, t.error_code, t.amount, t.round_id,
-       t.original_transaction_id
+       t.original_transaction_id, t.kind
 FROM casino_transactions AS t JOIN casino_game_providers AS p ON p.id = t.provider_id
 WHERE p.code = :provider_code
 """
@@ -125,13 +133,16 @@ def _disagreements(call: Record, ledger: _Ledger) -> list[Violation]:
         if call.status == "rejected" and call.error_code not in RECORDED_REJECTIONS:
             return []
         return [Violation("missing_in_casino", subject, f"{what} ({call.status})")]
-    expected = (CASINO_TYPE[call.type], call.status, call.error_code)
+    expected = (CASINO_TYPE.get(call.type, call.type), call.status, call.error_code)
     found = (row.type, row.outcome, row.error_code)
     amount_counts = call.type != "rollback" and call.status == "accepted"
-    if expected != found or (amount_counts and call.amount != row.amount):
+    # A payout sent without a kind is a win (the wire's default).
+    kind_differs = call.type == "payout" and (call.kind or "win") != row.kind
+    if expected != found or (amount_counts and call.amount != row.amount) or kind_differs:
+        kinds = f" {call.kind or 'win'} / {row.kind}" if kind_differs else ""
         detail = (
             f"{what}: provider {call.status} {call.error_code or ''} {call.amount},"
-            f" casino {row.outcome} {row.error_code or ''} {row.type} {row.amount}"
+            f" casino {row.outcome} {row.error_code or ''} {row.type} {row.amount}{kinds}"
         )
         return [Violation("decision_differs", subject, detail)]
     return []
