@@ -45,4 +45,5 @@ def test_unknown_fields_are_ignored_and_camel_case_round_trips() -> None:
         "transactionId": "t",
         "roundId": "r",
         "amount": 5,
+        "roundClosed": False,
     }
