@@ -1,6 +1,7 @@
 """The `casino` command: migrate, seed, create-player, wallet-worker, lobby, play-round,
-check-ledger, provider (add, rotate-secret, retire-secret, disable, enable, list) and
-game add.
+check-ledger, provider (add, rotate-secret, retire-secret, disable, enable, list), game
+add, and the subcommands of `_COMMAND_MODULES`: round, rounds expire and report; limits
+and exclusion; free-rounds; currency.
 
 Configuration comes from the environment only (`CasinoSettings`). Ids are printed for
 people, or as JSON with `--json` for scripts and tests.
