@@ -32,8 +32,8 @@ in one place, beside the tables it holds.
 """
 
 import uuid
-from enum import StrEnum
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
@@ -306,6 +306,8 @@ class Round(Base):
         CheckConstraint(_one_of("status", RoundStatus), name="status_known"),
         CheckConstraint("(status = 'open') = (ended_at IS NULL)", name="ended_when_not_open"),
         Index("ix_casino_rounds_open_since", "opened_at", postgresql_where=text("status = 'open'")),
+        # An operator reads a round by provider and roundId, not knowing the wallet.
+        Index("ix_casino_rounds_provider_round", "provider_id", "round_id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(
