@@ -114,7 +114,6 @@ CREATE TABLE casino_rounds (
     CONSTRAINT ck_casino_rounds_ended_when_not_open CHECK ((status = 'open') = (ended_at IS NULL))
 );
 CREATE INDEX ix_casino_rounds_open_since ON casino_rounds (opened_at) WHERE status = 'open';
-CREATE INDEX ix_casino_rounds_provider_round ON casino_rounds (provider_id, round_id);
 
 CREATE TABLE casino_player_limits (
     user_id uuid NOT NULL REFERENCES casino_users (id),
