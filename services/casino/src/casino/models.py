@@ -203,7 +203,8 @@ class Transaction(Timestamped, Base):
                 f"AND outcome = '{Outcome.ACCEPTED.value}' AND amount > 0"
             ),
         ),
-        Index("ix_casino_transactions_round", "provider_id", "wallet_id", "round_id"),
+        # A round by provider and roundId, with or without its wallet (migration 0008).
+        Index("ix_casino_transactions_provider_round", "provider_id", "round_id", "wallet_id"),
         Index("ix_casino_transactions_original", "provider_id", "original_transaction_id"),
         CheckConstraint(_one_of("type", TransactionType), name="type_known"),
         CheckConstraint(_one_of("outcome", Outcome), name="outcome_known"),
@@ -302,20 +303,17 @@ class Round(Base):
 
     __tablename__ = "casino_rounds"
     __table_args__ = (
-        UniqueConstraint("provider_id", "wallet_id", "round_id"),
         CheckConstraint(_one_of("status", RoundStatus), name="status_known"),
         CheckConstraint("(status = 'open') = (ended_at IS NULL)", name="ended_when_not_open"),
         Index("ix_casino_rounds_open_since", "opened_at", postgresql_where=text("status = 'open'")),
-        # An operator reads a round by provider and roundId, not knowing the wallet.
-        Index("ix_casino_rounds_provider_round", "provider_id", "round_id"),
     )
 
-    id: Mapped[uuid.UUID] = mapped_column(
-        primary_key=True, server_default=text("gen_random_uuid()")
-    )
-    provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_game_providers.id"))
-    wallet_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("casino_wallets.id"))
-    round_id: Mapped[str] = mapped_column(String(128))
+    # Keyed by provider and roundId first: an operator reads a round without knowing its
+    # wallet, the wallet with it. No foreign keys: only the wallet writes a round, beside
+    # a ledger row whose own keys hold the provider and the wallet (migration 0008).
+    provider_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    round_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    wallet_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(16))
     opened_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=text("now()")

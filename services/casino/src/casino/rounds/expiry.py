@@ -39,7 +39,7 @@ CHUNK = 1_000
 # batch deciding, another expiry) is skipped, never waited for, and taken by a later run.
 _EXPIRE_A_CHUNK = """
     WITH due AS (
-        SELECT r.id FROM casino_rounds AS r
+        SELECT r.provider_id, r.round_id, r.wallet_id FROM casino_rounds AS r
         JOIN casino_wallets AS w ON w.id = r.wallet_id
         WHERE r.status = 'open' AND r.opened_at < now() - $1::interval
         ORDER BY r.opened_at
@@ -47,7 +47,9 @@ _EXPIRE_A_CHUNK = """
         FOR UPDATE OF r, w SKIP LOCKED
     )
     UPDATE casino_rounds AS r SET status = 'expired', ended_at = now()
-    FROM due WHERE r.id = due.id AND r.status = 'open'
+    FROM due
+    WHERE (r.provider_id, r.round_id, r.wallet_id) = (due.provider_id, due.round_id, due.wallet_id)
+      AND r.status = 'open'
 """
 
 
