@@ -65,15 +65,24 @@ from contracts.rpc import (
 # the wallet's running losses (columns of the locked row, so read as they are once the
 # lock is ours), the player's exclusion and limit rows (set by operators, never by a
 # batch), and the clock: `now()` and the current day, week and month in the connection's
-# time zone (the loss-limit time zone, `casino.database.ledger_pool`).
+# time zone (the loss-limit time zone, `casino.database.ledger_pool`). The exclusion is
+# NULL (none), [NULL] (for ever) or [until]. Scalar subqueries rather than joins: this
+# statement is planned at every execution, and as a LEFT JOIN and a LATERAL aggregate
+# they took its planning from 0.6 to 1.1 ms (as subqueries, 0.7).
 _LOCK_AND_SEAT = """
     SELECT s.token, s.id, s.wallet_id, s.status, g.provider_id, p.code, p.is_enabled,
            w.currency, w.balance, w.last_transaction_id,
            s.user_id, s.game_id, s.created_at,
            w.loss_day_start, w.loss_day, w.loss_week_start, w.loss_week,
            w.loss_month_start, w.loss_month,
-           e.user_id IS NOT NULL AS has_exclusion, e.until,
-           lim.kinds, lim.vals, lim.applies,
+           (SELECT ARRAY[e.until] FROM casino_player_exclusions e
+            WHERE e.user_id = s.user_id) AS exclusion,
+           (SELECT array_agg(l.kind) FROM casino_player_limits l
+            WHERE l.user_id = s.user_id AND l.currency = w.currency) AS kinds,
+           (SELECT array_agg(l.value) FROM casino_player_limits l
+            WHERE l.user_id = s.user_id AND l.currency = w.currency) AS vals,
+           (SELECT array_agg(l.applies_at) FROM casino_player_limits l
+            WHERE l.user_id = s.user_id AND l.currency = w.currency) AS applies,
            now() AS now, current_date AS day,
            date_trunc('week', current_date)::date AS week,
            date_trunc('month', current_date)::date AS month
@@ -81,13 +90,6 @@ _LOCK_AND_SEAT = """
     JOIN casino_games g ON g.id = s.game_id
     JOIN casino_game_providers p ON p.id = g.provider_id
     JOIN casino_wallets w ON w.id = s.wallet_id
-    LEFT JOIN casino_player_exclusions e ON e.user_id = s.user_id
-    CROSS JOIN LATERAL (
-        SELECT array_agg(l.kind) AS kinds, array_agg(l.value) AS vals,
-               array_agg(l.applies_at) AS applies
-        FROM casino_player_limits l
-        WHERE l.user_id = s.user_id AND l.currency = w.currency
-    ) AS lim
     WHERE s.token = ANY($1::text[])
       AND (SELECT count(pg_advisory_xact_lock(k)) FROM (
              SELECT DISTINCT hashtextextended(bg.provider_id::text || ':' || b.bet_id, 0) AS k
@@ -265,7 +267,7 @@ def _seat(book: Book, row: Record) -> None:
         game_id=row["game_id"],
         started_at=row["created_at"],
         limits=limits_in_force(limits, book.now),
-        excluded=excluded(row["until"], row["has_exclusion"], book.now),
+        excluded=excluded(row["exclusion"], book.now),
     )
     book.balances[row["wallet_id"]] = row["balance"]
     book.newest[row["wallet_id"]] = row["last_transaction_id"]

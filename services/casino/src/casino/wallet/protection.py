@@ -102,9 +102,13 @@ class Losses:
         )
 
 
-def excluded(until: dt.datetime | None, has_exclusion: bool, now: dt.datetime) -> bool:
-    """An exclusion holds for ever (no `until`) or until its moment."""
-    return has_exclusion and (until is None or now < until)
+def excluded(exclusion: Sequence[dt.datetime | None] | None, now: dt.datetime) -> bool:
+    """Whether an exclusion holds: `exclusion` is None (the player has none) or [until],
+    where until None is for ever."""
+    if exclusion is None:
+        return False
+    [until] = exclusion
+    return until is None or now < until
 
 
 def bet_refusal(
