@@ -39,8 +39,12 @@ def amqp_url(_rabbitmq: infra.Service) -> str:
     return _rabbitmq.url
 
 
-async def _fresh_migrated_database(admin_url: str, service: str) -> AsyncIterator[str]:
-    name = f"{service}_test_{infra.RUN_ID}"
+async def fresh_migrated_database(
+    admin_url: str, service: str, label: str | None = None
+) -> AsyncIterator[str]:
+    """A new database of `service` ("casino" or "provider") at its newest schema, named
+    after `label` (default: the service) and the run, dropped afterwards."""
+    name = f"{label or service}_test_{infra.RUN_ID}"
     await infra.create_database(admin_url, name)
     url = infra.database_url(admin_url, name)
     if service == "casino":
@@ -56,14 +60,14 @@ async def _fresh_migrated_database(admin_url: str, service: str) -> AsyncIterato
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def casino_database_url(postgres_admin_url: str) -> AsyncIterator[str]:
     """A fresh casino database for this test session, migrated to head."""
-    async for url in _fresh_migrated_database(postgres_admin_url, "casino"):
+    async for url in fresh_migrated_database(postgres_admin_url, "casino"):
         yield url
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def provider_database_url(postgres_admin_url: str) -> AsyncIterator[str]:
     """A fresh provider database for this test session, migrated to head."""
-    async for url in _fresh_migrated_database(postgres_admin_url, "provider"):
+    async for url in fresh_migrated_database(postgres_admin_url, "provider"):
         yield url
 
 

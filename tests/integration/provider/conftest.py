@@ -17,6 +17,7 @@ from provider.calls import Calls
 from provider.database import make_engine, make_session_factory
 from provider.seed import seed
 from provider.settings import ProviderSettings
+from tests.conftest import fresh_migrated_database
 from tests.integration.provider.fake_casino import FakeCasino
 from tests.support.infrastructure import plain_url
 
@@ -73,12 +74,16 @@ ProviderFactory = Callable[..., AbstractAsyncContextManager[Provider]]
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def seeded_provider_database(provider_database_url: str) -> str:
-    engine = make_engine(provider_database_url)
-    async with make_session_factory(engine)() as db:
-        await seed(db)
-    await engine.dispose()
-    return provider_database_url
+async def seeded_provider_database(postgres_admin_url: str) -> AsyncIterator[str]:
+    """A provider database of these tests alone. Not the session's shared one: the e2e
+    suite's provider process lives as long as the session and runs its retry queue over
+    that one, so it would send (and settle) the calls these tests leave pending on purpose."""
+    async for url in fresh_migrated_database(postgres_admin_url, "provider", "provider_it"):
+        engine = make_engine(url)
+        async with make_session_factory(engine)() as db:
+            await seed(db)
+        await engine.dispose()
+        yield url
 
 
 @pytest.fixture
