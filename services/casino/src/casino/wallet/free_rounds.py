@@ -33,8 +33,8 @@ class Campaign:
     expires_at: dt.datetime
     cancelled_at: dt.datetime | None
 
-    def refusal(self, amount: int, now: dt.datetime) -> WalletError | None:
-        """Why one more free bet of `amount` is refused, as a recorded decision, or None."""
+    def refusal(self, now: dt.datetime) -> WalletError | None:
+        """Why one more free bet is refused, as a recorded decision, or None."""
         if self.cancelled_at is not None or now >= self.expires_at:
             return FreeRoundsExpiredError()
         if self.rounds_used >= self.rounds:

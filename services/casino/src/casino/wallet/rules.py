@@ -140,7 +140,7 @@ def _free_bet(book: Book, session: SessionWallet, key: RequestIdentity, sent: st
     amount = key.amount or 0
     if amount != campaign.bet_amount:
         raise free_rounds.wrong_amount(campaign, amount)
-    if (refused := campaign.refusal(amount, book.now)) is not None:
+    if (refused := campaign.refusal(book.now)) is not None:
         return _reject(book, session, key, refused)
     reply = _transaction_reply(key.transaction_id, book.balance(session), session)
     book.play_in_round(session, key.round_id or "", closes=key.closes_round)

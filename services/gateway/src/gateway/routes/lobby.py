@@ -78,7 +78,7 @@ async def require_simulate_enabled(settings: SettingsDep) -> None:
 async def launch_game(raw: RawBodyDep, rpc: RpcDep, settings: SettingsDep) -> Response:
     """Opens a game session for the player and launches it at the provider."""
     command = LaunchGameCommand(request=parse_body(LaunchGameRequest, raw))
-    return await _send(rpc, settings, command)
+    return await send_to_lobby(rpc, settings, command)
 
 
 @router.post(
@@ -98,10 +98,11 @@ async def launch_game(raw: RawBodyDep, rpc: RpcDep, settings: SettingsDep) -> Re
 async def simulate_round(raw: RawBodyDep, rpc: RpcDep, settings: SettingsDep) -> Response:
     """A test driver: launches a session and has the provider play one round in it."""
     command = SimulateRoundCommand(request=parse_body(SimulateRoundRequest, raw))
-    return await _send(rpc, settings, command)
+    return await send_to_lobby(rpc, settings, command)
 
 
-async def _send(rpc: Rpc, settings: GatewaySettings, command: BaseModel) -> Response:
+async def send_to_lobby(rpc: Rpc, settings: GatewaySettings, command: BaseModel) -> Response:
+    """An operator command to the lobby's queue, answered within the lobby's timeout."""
     return await send_command(
         rpc,
         settings.lobby_queue,

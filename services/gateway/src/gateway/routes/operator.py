@@ -45,11 +45,10 @@ from contracts.rpc import (
     SetPlayerLimitsCommand,
 )
 from gateway.body import RawBodyDep, parse_body
-from gateway.commands import send_command
 from gateway.dependencies import RpcDep, SettingsDep
 from gateway.errors import InvalidBodyError
 from gateway.openapi import error_responses, json_body
-from gateway.routes.lobby import require_api_key
+from gateway.routes.lobby import require_api_key, send_to_lobby
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -90,7 +89,7 @@ async def grant_free_rounds(raw: RawBodyDep, rpc: RpcDep, settings: SettingsDep)
     command = GrantFreeRoundsCommand(
         request=parse_body(GrantFreeRoundsRequest, raw), campaign_id=uuid.uuid4()
     )
-    return await _send(rpc, settings, command)
+    return await send_to_lobby(rpc, settings, command)
 
 
 @router.post(
@@ -106,7 +105,7 @@ async def cancel_free_rounds(raw: RawBodyDep, rpc: RpcDep, settings: SettingsDep
     and its provider is told. Cancelling again is harmless, and tells a provider that
     could not be told the first time."""
     command = CancelFreeRoundsCommand(request=parse_body(CampaignRequest, raw))
-    return await _send(rpc, settings, command)
+    return await send_to_lobby(rpc, settings, command)
 
 
 @router.get(
@@ -117,7 +116,7 @@ async def cancel_free_rounds(raw: RawBodyDep, rpc: RpcDep, settings: SettingsDep
 async def get_free_rounds(campaignId: str, rpc: RpcDep, settings: SettingsDep) -> Response:  # noqa: N803
     """One campaign: its terms, the rounds played and its status."""
     request = _validated(CampaignRequest, campaignId=campaignId)
-    return await _send(rpc, settings, GetFreeRoundsCommand(request=request))
+    return await send_to_lobby(rpc, settings, GetFreeRoundsCommand(request=request))
 
 
 @router.get(
@@ -128,7 +127,7 @@ async def get_free_rounds(campaignId: str, rpc: RpcDep, settings: SettingsDep) -
 async def list_free_rounds(userId: str, rpc: RpcDep, settings: SettingsDep) -> Response:  # noqa: N803
     """Every campaign of the player, the newest first."""
     request = _validated(PlayerCampaignsRequest, userId=userId)
-    return await _send(rpc, settings, ListFreeRoundsCommand(request=request))
+    return await send_to_lobby(rpc, settings, ListFreeRoundsCommand(request=request))
 
 
 @router.put(
@@ -161,7 +160,7 @@ async def set_player_limits(
         currency=change.currency,
         changes=[entry.model_dump(by_alias=True) for entry in change.changes()],
     )
-    return await _send(rpc, settings, SetPlayerLimitsCommand(request=request))
+    return await send_to_lobby(rpc, settings, SetPlayerLimitsCommand(request=request))
 
 
 @router.get(
@@ -177,7 +176,7 @@ async def get_player_limits(
 ) -> Response:
     """The player's limits in force in `currency` (null: none) and the changes pending."""
     request = _validated(PlayerLimitsRequest, userId=userId, currency=currency)
-    return await _send(rpc, settings, GetPlayerLimitsCommand(request=request))
+    return await send_to_lobby(rpc, settings, GetPlayerLimitsCommand(request=request))
 
 
 @router.post(
@@ -197,7 +196,7 @@ async def exclude_player(
     shortens an exclusion in force."""
     body = parse_body(ExcludePlayerBody, raw)
     request = _validated(ExcludePlayerRequest, userId=userId, until=body.until)
-    return await _send(rpc, settings, ExcludePlayerCommand(request=request))
+    return await send_to_lobby(rpc, settings, ExcludePlayerCommand(request=request))
 
 
 @router.get(
@@ -208,7 +207,7 @@ async def exclude_player(
 async def get_player_exclusion(userId: str, rpc: RpcDep, settings: SettingsDep) -> Response:  # noqa: N803
     """Whether the player is excluded now, and until when."""
     request = _validated(PlayerRequest, userId=userId)
-    return await _send(rpc, settings, GetPlayerExclusionCommand(request=request))
+    return await send_to_lobby(rpc, settings, GetPlayerExclusionCommand(request=request))
 
 
 @router.get(
@@ -225,7 +224,7 @@ async def read_round(
     """Every transaction of one provider's round in ledger order, per wallet that played
     it, with its status (open, closed, expired) and the player's net result."""
     request = _validated(ReadRoundRequest, providerCode=providerCode, roundId=roundId)
-    return await _send(rpc, settings, ReadRoundCommand(request=request))
+    return await send_to_lobby(rpc, settings, ReadRoundCommand(request=request))
 
 
 def _validated(model: type[Model], **fields: Any) -> Model:
@@ -236,13 +235,3 @@ def _validated(model: type[Model], **fields: Any) -> Model:
     except ValidationError as error:
         details = error.errors(include_url=False, include_input=False)
         raise InvalidBodyError(body=ErrorBody.of_invalid(details)) from None
-
-
-async def _send(rpc: RpcDep, settings: SettingsDep, command: BaseModel) -> Response:
-    return await send_command(
-        rpc,
-        settings.lobby_queue,
-        command,
-        settings.lobby_rpc_timeout_seconds,
-        log_success=settings.log_every_command,
-    )
