@@ -206,6 +206,8 @@ class Transaction(Timestamped, Base):
         # A round by provider and roundId, with or without its wallet (migration 0008).
         Index("ix_casino_transactions_provider_round", "provider_id", "round_id", "wallet_id"),
         Index("ix_casino_transactions_original", "provider_id", "original_transaction_id"),
+        # The ledger by period: reports and the dashboard (migration 0009).
+        Index("ix_casino_transactions_created_at", "created_at"),
         CheckConstraint(_one_of("type", TransactionType), name="type_known"),
         CheckConstraint(_one_of("outcome", Outcome), name="outcome_known"),
         CheckConstraint(f"amount >= 0 AND amount <= {MAX_AMOUNT}", name="amount_in_range"),
