@@ -62,6 +62,9 @@ class CasinoSettings(BaseSettings):
     # at once); loss limits count calendar days, weeks (from Monday) and months here.
     limit_cooling_off_seconds: Annotated[float, Field(ge=0)] = 24 * 3600
     loss_limit_time_zone: ZoneInfoName = "UTC"
+    # Signs the back office's session cookies (`casino backoffice`). Unset in development:
+    # the back office makes one per start (sign-ins then last until it restarts).
+    back_office_session_secret: OptionalSecret = None
 
     @model_validator(mode="after")
     def _refuse_insecure_secrets(self) -> "CasinoSettings":
