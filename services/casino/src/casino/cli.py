@@ -15,6 +15,7 @@ import sys
 from casino.campaigns import commands as campaign_commands
 from casino.currencies import commands as currency_commands
 from casino.database import Database, migrate, run_with_database
+from casino.dead_letters import commands as dead_letter_commands
 from casino.protection import commands as protection_commands
 from casino.providers import commands as provider_commands
 from casino.rounds import commands as round_commands
@@ -34,7 +35,13 @@ from contracts.secret_box import SecretBox
 from contracts.secrets import DEVELOPMENT
 
 # Modules that add subcommands of their own: each has NAMES, add_arguments and run.
-_COMMAND_MODULES = (round_commands, protection_commands, campaign_commands, currency_commands)
+_COMMAND_MODULES = (
+    round_commands,
+    protection_commands,
+    campaign_commands,
+    currency_commands,
+    dead_letter_commands,
+)
 
 
 def main(argv: list[str] | None = None) -> None:
