@@ -116,9 +116,10 @@ class ClusterInfo:
     def node_index(self, node_name: str) -> int:
         return self.node_names.index(node_name) + 1
 
-    def running_nodes(self) -> set[str]:
-        """The nodes that cluster_status, asked of any running node, shows running."""
-        return set(self.rabbitmqctl_json("cluster_status")["running_nodes"])
+    def running_nodes(self, asking: int | None = None) -> set[str]:
+        """The nodes that cluster_status shows running, as node `asking` (default: the
+        first that answers) sees them."""
+        return set(self.rabbitmqctl_json("cluster_status", asking=asking)["running_nodes"])
 
     def quorum_queue(self, name: str) -> dict[str, Any]:
         """The queue's `name`, `leader`, `members` and `online` (members up)."""
@@ -133,10 +134,11 @@ class ClusterInfo:
         """The node that leads the quorum queue `name` now."""
         return str(self.quorum_queue(name)["leader"])
 
-    def rabbitmqctl_json(self, *args: str) -> Any:
-        """`rabbitmqctl <args> --formatter json` against the first node that answers."""
+    def rabbitmqctl_json(self, *args: str, asking: int | None = None) -> Any:
+        """`rabbitmqctl <args> --formatter json` against node `asking`, or by default the
+        first node that answers."""
         failures = []
-        for i in range(1, len(self.node_names) + 1):
+        for i in [asking] if asking else range(1, len(self.node_names) + 1):
             try:
                 return json.loads(self._script("ctl", str(i), *args, "--formatter", "json"))
             except ClusterCommandError as failure:
