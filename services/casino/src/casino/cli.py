@@ -12,10 +12,12 @@ import asyncio
 import json
 import sys
 
+from casino.backoffice import commands as back_office_commands
 from casino.campaigns import commands as campaign_commands
 from casino.currencies import commands as currency_commands
 from casino.database import Database, migrate, run_with_database
 from casino.dead_letters import commands as dead_letter_commands
+from casino.operators import commands as operator_commands
 from casino.protection import commands as protection_commands
 from casino.providers import commands as provider_commands
 from casino.rounds import commands as round_commands
@@ -41,6 +43,8 @@ _COMMAND_MODULES = (
     campaign_commands,
     currency_commands,
     dead_letter_commands,
+    operator_commands,
+    back_office_commands,
 )
 
 
