@@ -50,3 +50,13 @@ ensure_local_services() {
     fi
   fi
 }
+
+# Debian's Chromium, which the browser tests (tests/browser) drive through Playwright: the
+# Playwright package's own browser download does not work here.
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  say "installing Chromium for the browser tests (apt-get)"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium >/dev/null
+}
