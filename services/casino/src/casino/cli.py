@@ -15,6 +15,7 @@ import sys
 from casino.backoffice import commands as back_office_commands
 from casino.campaigns import commands as campaign_commands
 from casino.currencies import commands as currency_commands
+from casino.dashboard import commands as dashboard_commands
 from casino.database import Database, migrate, run_with_database
 from casino.dead_letters import commands as dead_letter_commands
 from casino.operators import commands as operator_commands
@@ -43,6 +44,7 @@ _COMMAND_MODULES = (
     campaign_commands,
     currency_commands,
     dead_letter_commands,
+    dashboard_commands,
     operator_commands,
     back_office_commands,
 )
