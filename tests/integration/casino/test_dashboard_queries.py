@@ -7,7 +7,10 @@ to put rows in other minutes and days, the test then moves their `created_at` ba
 `test_provider_report` does.
 """
 
+import asyncio
 import itertools
+import json
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -52,6 +55,7 @@ class Played:
 
 @dataclass(frozen=True)
 class Stores:
+    url: str
     database: Database
     ledger: LedgerPool
 
@@ -62,7 +66,7 @@ async def stores(postgres_admin_url: str) -> AsyncIterator[Stores]:
         engine = make_engine(url)
         ledger = await open_ledger_pool(url, size=2)
         try:
-            yield Stores(make_database(engine), ledger)
+            yield Stores(url, make_database(engine), ledger)
         finally:
             await ledger.close()
             await engine.dispose()
@@ -233,3 +237,38 @@ async def test_the_ledger_s_time_index_serves_the_dashboard(stores: Stores) -> N
         )
 
     assert "ix_casino_transactions_created_at" in plan
+
+
+async def test_the_command_prints_both_figures(stores: Stores, played: Played) -> None:
+    async def casino(*args: str) -> str:
+        process = await asyncio.create_subprocess_exec(
+            "casino",
+            "dashboard",
+            *args,
+            env={**os.environ, "CASINO_DATABASE_URL": stores.url},
+            stdout=asyncio.subprocess.PIPE,
+        )
+        out, _ = await process.communicate()
+        assert process.returncode == 0
+        return out.decode()
+
+    table = await casino()
+    assert "INSUFFICIENT_FUNDS" in table
+    assert f"{played.refused_minute:%Y-%m-%d %H:%M}" in table
+    [usd_today] = [
+        line
+        for line in table.splitlines()
+        if line.startswith(f"{played.today}  {played.first}") and " USD " in line
+    ]
+    assert usd_today.split()[-3:] == ["6.00", "30.00", "-24.00"]  # cents, as people read them
+
+    figures = json.loads(await casino("--hours", "1", "--json"))
+    assert len(figures["operationsPerMinute"]) == 60
+    assert {
+        "day": played.today.isoformat(),
+        "providerCode": played.first,
+        "currency": "EUR",
+        "bets": 200,
+        "wins": 0,
+        "ggr": 200,
+    } in figures["revenuePerProviderDay"]
