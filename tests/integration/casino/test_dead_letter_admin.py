@@ -301,13 +301,17 @@ async def test_the_command_lists_requeues_and_discards(
     assert "a test's" in err  # logged
     status, out, _ = await _casino(amqp_url, wallet, lobby, "requeue", dead(wallet), "message-2")
     assert (status, out.strip()) == (0, f"{dead(wallet)} message-2: requeued to {wallet}")
-    assert await count(amqp_url, wallet) == 1
+    await wait_for(amqp_url, dead(wallet), 1)  # no worker took it in time: back, expired
 
-    status, _, err = await _casino(amqp_url, wallet, lobby, "requeue", dead(wallet), "message-2")
+    status, _, err = await _casino(amqp_url, wallet, lobby, "requeue", dead(wallet), "message-9")
     assert status == 1
-    assert "no dead letter 'message-2'" in err
+    assert "no dead letter 'message-9'" in err
     status, _, err = await _casino(amqp_url, wallet, lobby, "discard", wallet, "x", "--reason", "r")
     assert status == 2
     assert "UNKNOWN_DEAD_LETTER_QUEUE" in err
+    status, _, _ = await _casino(
+        amqp_url, wallet, lobby, "discard", dead(wallet), "message-2", "--reason", "settled"
+    )
+    assert status == 0
     status, out, _ = await _casino(amqp_url, wallet, lobby, "list")
     assert (status, out.strip()) == (0, "no dead letters")
