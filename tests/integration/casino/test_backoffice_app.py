@@ -12,6 +12,7 @@ import httpx
 import pytest
 import pytest_asyncio
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
 from casino.backoffice import audit_log
@@ -22,8 +23,10 @@ from casino.database import Database
 from casino.operators import accounts
 from casino.operators.tables import Role
 from casino.protection import limit_store
+from casino.providers import registry
 from casino.tools.seed import create_player
 from casino.vocabulary import LimitKind
+from contracts.secret_box import DEVELOPMENT_KEY, SecretBox
 
 PASSWORD = "an operator's password"
 Client = Callable[[str, Role], Awaitable[httpx.AsyncClient]]
@@ -171,6 +174,7 @@ async def test_a_viewer_reads_but_every_change_is_refused_and_nothing_changes(
     name = f"victor-{unique}"
     client = await signed_in(name, Role.VIEWER)
     player = await create_player(database, 0, "USD")
+    provider = await _new_provider(database, unique)
     page = await client.get(f"/players/{player.user_id}")
     assert page.status_code == 200
     assert "Change limits" not in page.text  # no form offered
@@ -178,17 +182,15 @@ async def test_a_viewer_reads_but_every_change_is_refused_and_nothing_changes(
     changes = [
         (f"/players/{player.user_id}/limits", {"currency": "USD", "max_bet": "1"}),
         (f"/players/{player.user_id}/exclusion", {"length": "permanent"}),
-        ("/providers/demo-provider/disable", {}),
-        ("/providers/demo-provider/rotate-secret", {}),
-        ("/providers/demo-provider/retire-secrets", {}),
+        (f"/providers/{provider}/disable", {}),
+        (f"/providers/{provider}/rotate-secret", {}),
+        (f"/providers/{provider}/retire-secrets", {}),
         ("/campaigns/grant", {"user_id": str(player.user_id)}),
         (f"/campaigns/{uuid.uuid4()}/cancel", {}),
         ("/reconciliation/run", {}),
         ("/dead-letters/requeue", {"queue": "q", "message_key": "k"}),
         ("/dead-letters/discard", {"queue": "q", "message_key": "k", "reason": "r"}),
     ]
-    async with database() as db:
-        secrets_before = await _count(db, "casino_provider_callback_secrets")
     for path, fields in changes:
         answer = await client.post(path, data={"csrf_token": token, **fields})
         assert answer.status_code == 403, path
@@ -198,8 +200,9 @@ async def test_a_viewer_reads_but_every_change_is_refused_and_nothing_changes(
     assert limits.pending == []
     async with database() as db:
         assert await _count(db, "casino_player_exclusions", f"user_id = '{player.user_id}'") == 0
-        assert await _count(db, "casino_game_providers", "NOT is_enabled") == 0
-        assert await _count(db, "casino_provider_callback_secrets") == secrets_before
+    [listed] = [p for p in await registry.list_providers(database) if p.code == provider]
+    assert listed.enabled
+    assert listed.callback_secrets == 1
     assert await audit_log.recent(database, operator_name=name) == []
 
 
@@ -224,9 +227,10 @@ async def test_a_rotated_secret_is_shown_once_and_never_recorded(
 ) -> None:
     name = f"dave-{unique}"
     client = await signed_in(name, Role.OPERATOR)
+    provider = await _new_provider(database, unique)
     page = await client.get("/providers")
     answer = await client.post(
-        "/providers/acme-games/rotate-secret", data={"csrf_token": _token(page.text)}
+        f"/providers/{provider}/rotate-secret", data={"csrf_token": _token(page.text)}
     )
     assert answer.status_code == 200
     assert answer.headers["cache-control"] == "no-store"
@@ -273,6 +277,12 @@ async def test_every_page_answers_a_signed_in_viewer(
     assert (await client.get("/rounds/demo-provider/no-such-round")).status_code == 404
 
 
+async def _new_provider(database: Database, unique: str) -> str:
+    code = f"bo-{unique}"
+    await registry.add_provider(database, SecretBox((DEVELOPMENT_KEY,)), code, "http://x.test")
+    return code
+
+
 def _client(app: Starlette) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://backoffice.test"
@@ -285,8 +295,5 @@ def _token(page: str) -> str:
     return found.group(1)
 
 
-async def _count(db: object, table: str, where: str = "true") -> int:
-    from sqlalchemy.ext.asyncio import AsyncSession
-
-    assert isinstance(db, AsyncSession)
+async def _count(db: AsyncSession, table: str, where: str = "true") -> int:
     return int((await db.execute(text(f"SELECT count(*) FROM {table} WHERE {where}"))).scalar_one())
