@@ -98,8 +98,11 @@ class ClusterInfo:
         """Every node's URL, comma-separated: the form a multi-node AMQP setting takes."""
         return ",".join(self.urls)
 
-    def _script(self, *args: str, timeout: float = COMMAND_TIMEOUT_SECONDS) -> str:
-        return _run(RABBITMQ_CLUSTER, *args, "--dir", str(self.base_dir), timeout=timeout)
+    def _script(self, command: str, *args: str, timeout: float = COMMAND_TIMEOUT_SECONDS) -> str:
+        # --dir before the rest: `ctl N …` hands everything after N to rabbitmqctl.
+        return _run(
+            RABBITMQ_CLUSTER, command, "--dir", str(self.base_dir), *args, timeout=timeout
+        )
 
     def stop_node(self, i: int) -> None:
         """Stop node i as an operator would (`rabbitmqctl stop`): the others carry on."""
