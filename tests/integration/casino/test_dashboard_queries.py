@@ -74,7 +74,8 @@ async def stores(postgres_admin_url: str) -> AsyncIterator[Stores]:
 
 async def _move(ledger: LedgerPool, transaction_id: str, back: timedelta) -> None:
     await ledger.execute(
-        "UPDATE casino_transactions SET created_at = created_at - $1 WHERE transaction_id = $2",
+        "UPDATE casino_transactions SET created_at = created_at - $1::interval"
+        " WHERE transaction_id = $2",
         back,
         transaction_id,
     )

@@ -124,7 +124,7 @@ async def test_a_listing_shows_each_dead_letter_and_leaves_it_in_place(
     assert lobby not in {x.queue for x in first}
 
 
-async def test_a_rejected_and_an_unreadable_message_are_listed_by_a_stable_digest(
+async def test_a_rejected_unreadable_message_is_named_by_its_message_id(
     amqp_url: str, queues: tuple[str, str]
 ) -> None:
     wallet, _ = queues
@@ -142,8 +142,20 @@ async def test_a_rejected_and_an_unreadable_message_are_listed_by_a_stable_diges
 
     assert letter.reason == "rejected"
     assert letter.command == {"unreadable": "\ufffd\ufffd not json"}
-    assert letter.message_key.startswith("sha256:")
-    assert same.message_key == letter.message_key
+    # No correlation id: the message id its publisher's client gave it.
+    assert poison.message_id
+    assert letter.message_key == same.message_key == poison.message_id
+
+
+def test_a_message_without_ids_is_named_by_a_digest_of_its_contents() -> None:
+    headers = {"x-death": [{"reason": "rejected", "count": 1}]}
+    key = messages.message_key(None, None, b"poison", headers)
+
+    assert key.startswith("sha256:")
+    assert messages.message_key(None, None, b"poison", dict(headers)) == key
+    assert messages.message_key(None, None, b"poison!", headers) != key
+    assert messages.message_key("corr", "msg", b"poison", headers) == "corr"
+    assert messages.message_key(None, "msg", b"poison", headers) == "msg"
 
 
 async def test_a_limit_and_a_failure_while_reading_lose_nothing(
