@@ -283,6 +283,21 @@ async def _new_provider(database: Database, unique: str) -> str:
     return code
 
 
+async def test_every_form_of_an_operator_s_pages_carries_the_session_s_token(
+    signed_in: Client, database: Database, unique: str
+) -> None:
+    client = await signed_in(f"heidi-{unique}", Role.OPERATOR)
+    player = await create_player(database, 0, "USD")
+    await _new_provider(database, unique)
+    for path in (f"/players/{player.user_id}", "/providers", "/campaigns", "/reconciliation"):
+        page = (await client.get(path)).text
+        token = _token(page)  # the sign-out form's
+        forms = re.findall(r'<form method="post".*?</form>', page, re.S)
+        assert len(forms) > 1, path  # sign-out and at least one change
+        for form in forms:
+            assert f'name="csrf_token" value="{token}"' in form, (path, form)
+
+
 def _client(app: Starlette) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://backoffice.test"
