@@ -9,9 +9,7 @@ saying why, only when /usr/bin/chromium is missing (`scripts/test` installs it).
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,9 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from casino.database import make_database, make_engine
+from casino.operators.accounts import add_operator
+from casino.operators.tables import Role
 from tests.e2e.conftest import (  # the e2e stack's fixtures, reused as they are
     LOG_DIR,
     CasinoSystem,
@@ -28,7 +29,7 @@ from tests.e2e.conftest import (  # the e2e stack's fixtures, reused as they are
     providers,
     world,
 )
-from tests.support.processes import BIN, ServiceProcess, free_port, http_ready, wait_until
+from tests.support.processes import ServiceProcess, free_port, http_ready, wait_until
 
 __all__ = ["callbacks", "casino_system", "http", "providers", "world"]
 
@@ -54,22 +55,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(skip)
 
 
-def add_operator(env: dict[str, str], name: str, role: str) -> str:
-    """A new operator of `role` (its password given on stdin, as an operator would); the
-    password."""
-    password = secrets.token_urlsafe(16)
-    done = subprocess.run(
-        [str(BIN / "casino"), "operator", "add", name, "--role", role, "--password-stdin",
-         "--update"],
-        input=password + "\n",
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return password
+async def add_operators(database_url: str) -> tuple[str, str]:
+    """The module's operator and viewer, with new passwords (made in-process: the
+    command that does the same, `casino operator add`, has tests of its own)."""
+    engine = make_engine(database_url, pool_size=1)
+    try:
+        database = make_database(engine)
+        passwords = (secrets.token_urlsafe(16), secrets.token_urlsafe(16))
+        for name, role, password in (
+            (OPERATOR_NAME, Role.OPERATOR, passwords[0]),
+            (VIEWER_NAME, Role.VIEWER, passwords[1]),
+        ):
+            await add_operator(database, name, role, password, update_existing=True)
+        return passwords
+    finally:
+        await engine.dispose()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -82,11 +82,8 @@ async def back_office(casino_system: CasinoSystem) -> AsyncIterator[BackOffice]:
         env,
         LOG_DIR / "backoffice.log",
     )
-    passwords = (
-        add_operator(env, OPERATOR_NAME, "operator"),
-        add_operator(env, VIEWER_NAME, "viewer"),
-    )
     process.start()
+    passwords = await add_operators(env["CASINO_DATABASE_URL"])
     url = f"http://127.0.0.1:{port}"
     await wait_until(lambda: http_ready(f"{url}/health"), "the back office", process=process)
     yield BackOffice(url, *passwords)
