@@ -100,9 +100,7 @@ class ClusterInfo:
 
     def _script(self, command: str, *args: str, timeout: float = COMMAND_TIMEOUT_SECONDS) -> str:
         # --dir before the rest: `ctl N …` hands everything after N to rabbitmqctl.
-        return _run(
-            RABBITMQ_CLUSTER, command, "--dir", str(self.base_dir), *args, timeout=timeout
-        )
+        return _run(RABBITMQ_CLUSTER, command, "--dir", str(self.base_dir), *args, timeout=timeout)
 
     def stop_node(self, i: int) -> None:
         """Stop node i as an operator would (`rabbitmqctl stop`): the others carry on."""
