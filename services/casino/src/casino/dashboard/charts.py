@@ -89,7 +89,7 @@ def grouped_bars_svg(
     negative: a bar then goes down from the zero line)."""
     _check(categories, series)
     values = [value for values in series.values() for value in values]
-    plot = _plot(min(values, default=0), max(values, default=0))
+    plot = _plot(min(0, *values), max(0, *values))  # the zero line is always in view
     slot = plot.width / max(len(categories), 1)
     # A group fills four fifths of its slot: the space between groups tells them apart.
     width = slot * 0.8 / (len(series) or 1)
