@@ -3,7 +3,7 @@
 Usage: python backoffice_screenshots.py BACK_OFFICE_URL OPERATOR OUT_DIR  (password on stdin)
 
 Signs in, then saves the dashboard, the demo player's page and that player's newest
-round as OUT_DIR/backoffice-{dashboard,player,round}.png (the whole page, 1280 px wide).
+round as OUT_DIR/backoffice-{dashboard,player,round}.png (the whole page, 1440 px wide).
 """
 
 import asyncio
@@ -14,7 +14,7 @@ from playwright.async_api import Page, async_playwright, expect
 
 CHROMIUM = "/usr/bin/chromium"
 DEMO_EMAIL = "demo-player@example.com"
-WIDTH, HEIGHT = 1280, 800
+WIDTH, HEIGHT = 1440, 800
 
 
 async def main(url: str, operator: str, password: str, out: Path) -> None:
