@@ -23,7 +23,7 @@ async def test_migrating_an_up_to_date_database_changes_nothing(
     async with database() as db:
         assert (
             await db.execute(text("SELECT version_num FROM alembic_version"))
-        ).scalars().all() == ["0008"]
+        ).scalars().all() == ["0010"]
 
 
 async def test_seeding_twice_creates_nothing_new(database: Database) -> None:
