@@ -46,7 +46,7 @@ from casino.wallet.ledger_rows import (
     entry_of,
     unnest_parameters,
 )
-from casino.wallet.protection import Losses, Periods, excluded, limits_in_force
+from casino.wallet.protection import NO_LIMITS, Losses, Periods, excluded, limits_in_force
 from contracts.rpc import (
     AnyWalletCommand,
     CreditCommand,
@@ -254,7 +254,13 @@ def _seat(book: Book, row: Record) -> None:
     and the clock."""
     book.now = row["now"]
     book.periods = Periods(row["day"], row["week"], row["month"])
-    limits = zip(row["kinds"] or (), row["vals"] or (), row["applies"] or (), strict=True)
+    kinds, exclusion = row["kinds"], row["exclusion"]
+    # Most players set no limit and are not excluded: judged without building anything.
+    limits = (
+        limits_in_force(zip(kinds, row["vals"], row["applies"], strict=True), book.now)
+        if kinds is not None
+        else NO_LIMITS
+    )
     book.session_wallets[row["token"]] = SessionWallet(
         row["id"],
         row["wallet_id"],
@@ -266,8 +272,8 @@ def _seat(book: Book, row: Record) -> None:
         user_id=row["user_id"],
         game_id=row["game_id"],
         started_at=row["created_at"],
-        limits=limits_in_force(limits, book.now),
-        excluded=excluded(row["exclusion"], book.now),
+        limits=limits,
+        excluded=exclusion is not None and excluded(exclusion, book.now),
     )
     book.balances[row["wallet_id"]] = row["balance"]
     book.newest[row["wallet_id"]] = row["last_transaction_id"]

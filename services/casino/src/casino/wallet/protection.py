@@ -13,7 +13,7 @@ Only bets are refused: a win or a refund is always paid, whatever the limits say
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from casino.vocabulary import LimitKind
@@ -79,6 +79,12 @@ class Losses:
 
     def now_in(self, periods: Periods) -> "Losses":
         """The counters of the current periods: a counter of a past period starts at 0."""
+        if (self.day_start, self.week_start, self.month_start) == (
+            periods.day,
+            periods.week,
+            periods.month,
+        ):
+            return self  # the common case, every decision after a wallet's first today
         return Losses(
             periods.day,
             self.day if self.day_start == periods.day else 0,
@@ -89,7 +95,15 @@ class Losses:
         )
 
     def plus(self, loss: int) -> "Losses":
-        return replace(self, day=self.day + loss, week=self.week + loss, month=self.month + loss)
+        # Built directly, not with `dataclasses.replace`: this runs for every decision.
+        return Losses(
+            self.day_start,
+            self.day + loss,
+            self.week_start,
+            self.week + loss,
+            self.month_start,
+            self.month + loss,
+        )
 
     def as_columns(self) -> Sequence[object]:
         return (
