@@ -55,7 +55,7 @@ class DeadLetter:
     @property
     def command_queue(self) -> str:
         """The queue the command was sent to, and where `requeue` puts it back."""
-        return messages.command_queue_of(self.queue)
+        return messages.command_queue_of(self.queue, self.headers)
 
 
 class UnknownDeadLetterQueueError(ValueError):
@@ -137,7 +137,6 @@ async def requeue(
     back (the dead letter then stays).
     """
     _known(queue, command_queues)
-    target = messages.command_queue_of(queue)
     async with (
         await aio_pika.connect(amqp_url) as connection,
         _reading(connection, queue) as channel,
@@ -145,6 +144,7 @@ async def requeue(
         found = await _find(channel, queue, message_key)
         if found is None:
             return False
+        target = messages.command_queue_of(queue, found.headers)
         try:
             await channel.default_exchange.publish(
                 _requeued(found), routing_key=target, mandatory=True

@@ -115,9 +115,14 @@ def command_of(body: bytes) -> dict[str, Any]:
     return {"unreadable": body[:UNREADABLE_PREFIX_BYTES].decode("utf-8", errors="replace")}
 
 
-def command_queue_of(dead_letter_queue: str) -> str:
-    """The command queue whose dead letters `dead_letter_queue` keeps (`casino.wallet.v2.dead`
-    → `casino.wallet.v2`)."""
+def command_queue_of(dead_letter_queue: str, headers: Mapping[str, Any] | None = None) -> str:
+    """The command queue a dead letter came from: the queue its newest `x-death` entry names
+    (the wallet's commands come from one of its partitions, `casino.wallet.v3.p5`, while
+    they share one dead-letter queue), else the one whose dead letters `dead_letter_queue`
+    keeps (`casino.lobby.v3.dead` → `casino.lobby.v3`)."""
+    for entry in deaths(headers or {}):
+        if (queue := _text(entry.get("queue"))) is not None:
+            return queue
     return dead_letter_queue.removesuffix(topology.DEAD_LETTER_SUFFIX)
 
 

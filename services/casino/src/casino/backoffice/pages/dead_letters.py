@@ -18,7 +18,7 @@ from casino.backoffice.changes import carry_out
 from casino.backoffice.guards import change, field
 from casino.backoffice.rendering import back_to, flash, render
 from casino.backoffice.resources import BackOffice
-from casino.dead_letters import inspect, messages
+from casino.dead_letters import inspect
 from casino.lobby.errors import LobbyError
 from contracts.errors import ErrorCode
 
@@ -68,7 +68,7 @@ async def requeue(request: Request) -> Response:
         ),
     )
     if done:
-        flash(request, f"Requeued {key} to {messages.command_queue_of(queue)}")
+        flash(request, f"Requeued {key} to the command queue it came from")
     return back_to("/dead-letters")
 
 
