@@ -30,7 +30,6 @@ from tests.benchmark.settle import settle
 from tests.benchmark.system import System, running_system, start_system
 from tests.benchmark.world import create_sessions
 from tests.support import infrastructure as infra
-from tests.support.processes import delete_queues
 
 
 def say(message: str) -> None:
@@ -78,8 +77,6 @@ def main(argv: list[str] | None = None) -> int:
         result["ledger_check"] = check_ledger(system.casino_database_url)
     finally:
         system.stop()
-        if system.wallet_queues:  # durable quorum queues would pile up run after run
-            asyncio.run(delete_queues(args.amqp_url, system.wallet_queues))
         if system.scratch_database and not args.keep_database:
             asyncio.run(infra.drop_database(args.postgres_url, system.scratch_database))
     result["ratios"] = report.ratios(result)
@@ -111,7 +108,7 @@ def measure_all(
         say("finding the max sustainable rate")
 
         def step(offered: float) -> dict[str, Any]:
-            settled = asyncio.run(settle(system.gateway_url, args.amqp_url, system.wallet_queues))
+            settled = asyncio.run(settle(system.gateway_url, args.amqp_url, system.wallet_queue))
             say(f"  step: {offered:g} ops/s for {args.step_duration:g} s")
             measured = measure_step(
                 target, offered, args.step_duration, seed=args.seed, label=f"step{offered:g}"
@@ -135,7 +132,7 @@ def measure_all(
         else:
             rate = best / 2
     result["settled_before_run_s"] = asyncio.run(
-        settle(system.gateway_url, args.amqp_url, system.wallet_queues)
+        settle(system.gateway_url, args.amqp_url, system.wallet_queue)
     )
     result["rss_kib"] = {"start": machine.rss_of(system.pids)}
     result["load_before_run"] = machine.load_state()

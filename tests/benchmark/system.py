@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from contracts.topology import WALLET_PARTITIONS, partition_queues
+from contracts.topology import WALLET_PARTITIONS
 from tests.support import infrastructure as infra
 from tests.support.processes import (
     ServiceProcess,
@@ -39,8 +39,7 @@ class System:
     pids: dict[str, int]
     processes: list[ServiceProcess] = field(default_factory=list)
     scratch_database: str | None = None
-    wallet_queues: list[str] = field(default_factory=list)
-    """The wallet's partition queues, when the benchmark declared them (its own system)."""
+    wallet_queue: str | None = None
 
     def stop(self) -> None:
         for process in self.processes:
@@ -75,9 +74,7 @@ async def start_system(
     }
     system = System(f"http://127.0.0.1:{port}", database_url, BENCH_SECRET, {})
     system.scratch_database = database
-    system.wallet_queues = list(
-        partition_queues(env["WALLET_QUEUE"], int(env["WALLET_PARTITIONS"]))
-    )
+    system.wallet_queue = env["WALLET_QUEUE"]
     try:
         # All started at once, so each is first on its home partitions (within
         # WALLET_STANDBY_SECONDS of the others): casino.consuming.partitions.

@@ -22,13 +22,7 @@ from tests.e2e.conftest import CasinoSystem
 from tests.e2e.operator_api import OperatorApi
 from tests.support.callbacks import WalletCallbacks, new_id
 from tests.support.casino_world import CasinoWorld, Player, Session
-from tests.support.processes import (
-    delete_queues,
-    free_port,
-    http_ready,
-    queue_consumers,
-    wait_until,
-)
+from tests.support.processes import free_port, http_ready, queue_consumers, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -174,7 +168,6 @@ async def short_cooling_off(casino_system: CasinoSystem) -> AsyncIterator[Operat
     finally:
         gateway.stop()
         lobby.stop()
-        await delete_queues(casino_system.amqp_url, [lobby_queue])  # a durable quorum queue
 
 
 async def test_a_raise_applies_once_the_cooling_off_has_passed(

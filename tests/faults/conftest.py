@@ -17,7 +17,6 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from contracts.topology import partition_queues
 from tests.e2e.conftest import (
     OPERATOR_API_KEY,
     PROVIDER_SECRET,
@@ -28,13 +27,7 @@ from tests.faults.figures import Figures
 from tests.support import infrastructure as infra
 from tests.support import service_restarts
 from tests.support.casino_world import CasinoWorld, Player
-from tests.support.processes import (
-    delete_queues,
-    free_port,
-    http_ready,
-    queue_consumers,
-    wait_until,
-)
+from tests.support.processes import free_port, http_ready, queue_consumers, wait_until
 from tests.support.tcp_proxy import FaultyTcpProxy
 
 CASINO_SECRET = "faults-casino-secret"
@@ -163,8 +156,6 @@ async def fault_system(postgres_admin_url: str, amqp_url: str) -> AsyncIterator[
         if service_restarts.cannot_restart(postgres_admin_url, amqp_url) is None:
             await asyncio.to_thread(service_restarts.ensure_running)
         await world.close()
-        # Quorum queues are durable and would pile up run after run.
-        await delete_queues(amqp_url, [*partition_queues(env["WALLET_QUEUE"]), env["LOBBY_QUEUE"]])
         for name in (f"casino_faults_{infra.RUN_ID}", f"provider_faults_{infra.RUN_ID}"):
             await infra.drop_database(postgres_admin_url, name)
 

@@ -23,7 +23,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from contracts.topology import partition_queues
 from provider.settings import ProviderSettings
 from tests.e2e.conftest import LOG_DIR, OPERATOR_API_KEY, PROVIDER_SECRET, CasinoSystem, run_command
 from tests.faults.conftest import (
@@ -37,14 +36,7 @@ from tests.soak.wallet_provider import WalletLoadProvider, wallet_load_provider
 from tests.support import infrastructure as infra
 from tests.support import service_restarts
 from tests.support.casino_world import CasinoWorld
-from tests.support.processes import (
-    delete_queues,
-    free_port,
-    http_ready,
-    queue_consumers,
-    wait_until,
-    wallet_consumers,
-)
+from tests.support.processes import free_port, http_ready, queue_consumers, wait_until
 from tests.support.tcp_proxy import FaultyTcpProxy
 
 ROUND_PLAYER_BALANCE = 10**12
@@ -91,7 +83,7 @@ class SoakSystem:
         return (
             await http_ready(f"{system.gateway_url}/ready")
             and await http_ready(f"{system.provider_url}/ready")
-            and await wallet_consumers(self.amqp_url, self.wallet_queue) > 0
+            and await queue_consumers(self.amqp_url, self.wallet_queue) > 0
             and await queue_consumers(self.amqp_url, self.lobby_queue) > 0
         )
 
@@ -187,8 +179,6 @@ async def soak_system(
         await proxy.close()
         await asyncio.to_thread(bring_back_the_servers, admin_url, amqp_url)
         await world.close()
-        # Quorum queues are durable and would pile up run after run.
-        await delete_queues(amqp_url, [*partition_queues(env["WALLET_QUEUE"]), env["LOBBY_QUEUE"]])
         if not keep:
             for name in (f"casino_soak_{run_id}", f"provider_soak_{run_id}"):
                 await infra.drop_database(admin_url, name)
