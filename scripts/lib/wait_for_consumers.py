@@ -2,8 +2,7 @@
 
 Usage: python wait_for_consumers.py AMQP_URL [QUEUE ...]
 Without queues it waits for the wallet and lobby queues the services use (WALLET_QUEUE
-and LOBBY_QUEUE from the environment, else the defaults in contracts.topology): for the
-wallet, its first partition queue, to which every wallet worker subscribes.
+and LOBBY_QUEUE from the environment, else the defaults in contracts.topology).
 """
 
 import asyncio
@@ -13,7 +12,7 @@ import time
 
 import aio_pika
 
-from contracts.topology import LOBBY_QUEUE, WALLET_QUEUE, partition_queue
+from contracts.topology import LOBBY_QUEUE, WALLET_QUEUE
 
 TIMEOUT_SECONDS = 60
 
@@ -42,7 +41,7 @@ async def wait(url: str, queues: list[str]) -> None:
 
 if __name__ == "__main__":
     queues = sys.argv[2:] or [
-        partition_queue(os.environ.get("WALLET_QUEUE", WALLET_QUEUE), 0),
+        os.environ.get("WALLET_QUEUE", WALLET_QUEUE),
         os.environ.get("LOBBY_QUEUE", LOBBY_QUEUE),
     ]
     asyncio.run(wait(sys.argv[1], queues))

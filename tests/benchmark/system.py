@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from contracts.topology import WALLET_PARTITIONS
 from tests.support import infrastructure as infra
 from tests.support.processes import (
     ServiceProcess,
     free_port,
     http_ready,
+    queue_consumers,
     wait_until,
 )
 
@@ -62,9 +62,6 @@ async def start_system(
         "CASINO_DATABASE_URL": database_url,
         "AMQP_URL": amqp_url,
         "WALLET_QUEUE": f"casino.wallet.bench-{run_id}",
-        # The gateway and the workers must agree on it; the workers share the partitions.
-        "WALLET_PARTITIONS": os.environ.get("WALLET_PARTITIONS", str(WALLET_PARTITIONS)),
-        "WALLET_WORKERS": str(workers),
         "LOBBY_QUEUE": f"casino.lobby.bench-{run_id}",
         "CASINO_SECRET": BENCH_SECRET,
         "GATEWAY_PORT": str(port),
@@ -76,22 +73,20 @@ async def start_system(
     system.scratch_database = database
     system.wallet_queue = env["WALLET_QUEUE"]
     try:
-        # All started at once, so each is first on its home partitions (within
-        # WALLET_STANDBY_SECONDS of the others): casino.consuming.partitions.
-        probes: list[str] = []
         for index in range(workers):
-            probes_port = free_port()
             worker = ServiceProcess(
                 f"wallet-worker-{index}",
                 ["casino", "wallet-worker"],
-                {**env, "WALLET_WORKER_INDEX": str(index), "WALLET_PROBES_PORT": str(probes_port)},
+                {**env, "WALLET_PROBES_PORT": str(free_port())},
                 log_dir / f"wallet-worker-{index}.log",
             )
             worker.start()
             system.processes.append(worker)
-            probes.append(f"http://127.0.0.1:{probes_port}/ready")
-        for worker, ready in zip(system.processes, probes, strict=True):
-            await wait_until(partial(http_ready, ready), "the wallet worker", process=worker)
+            await wait_until(
+                partial(_consumers_above, amqp_url, env["WALLET_QUEUE"], index),
+                "the wallet worker",
+                process=worker,
+            )
         gateway = ServiceProcess("gateway", ["casino-gateway"], env, log_dir / "gateway.log")
         gateway.start()
         system.processes.append(gateway)
@@ -103,6 +98,10 @@ async def start_system(
         raise
     system.pids = {p.name: p.process.pid for p in system.processes if p.process is not None}
     return system
+
+
+async def _consumers_above(amqp_url: str, queue: str, count: int) -> bool:
+    return await queue_consumers(amqp_url, queue) > count
 
 
 def running_system(

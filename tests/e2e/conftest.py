@@ -17,19 +17,16 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from contracts import topology
 from tests.support import infrastructure as infra
 from tests.support.callbacks import WalletCallbacks
 from tests.support.casino_world import CasinoWorld
 from tests.support.processes import (
     BIN,
     ServiceProcess,
-    delete_queues,
     free_port,
     http_ready,
     queue_consumers,
     wait_until,
-    wallet_consumers,
 )
 from tests.support.provider_world import ProviderWorld
 
@@ -40,8 +37,6 @@ PREVIOUS_CASINO_SECRET = "e2e-casino-secret-previous"
 PROVIDER_SECRET = "e2e-provider-secret"
 OPERATOR_API_KEY = "e2e-operator-key"
 RPC_TIMEOUT_SECONDS = 2.0
-# Given to the gateway and the workers alike: they must agree.
-WALLET_PARTITIONS = 4
 LOG_DIR = Path(".run") / "test-logs" / infra.RUN_ID
 
 
@@ -83,20 +78,22 @@ class CasinoSystem:
         return worker
 
     async def start_worker(self) -> ServiceProcess:
-        """A new worker, once it says it is ready: consuming its partitions. (Counting a
-        queue's consumers cannot tell: a single-active-consumer queue counts one.)"""
         worker = self.new_worker()
+        before = await self.consumers()
         worker.start()
-        ready = f"{self.worker_probes[worker.name]}/ready"
-        await wait_until(lambda: http_ready(ready), "the wallet worker", process=worker)
+        await wait_until(
+            lambda: self._more_consumers_than(before), "the wallet worker", process=worker
+        )
         return worker
 
     async def consumers(self) -> int:
-        """Whether a wallet worker consumes partition 0 (1 if any: see `start_worker`)."""
         try:
-            return await wallet_consumers(self.amqp_url, self.wallet_queue)
+            return await queue_consumers(self.amqp_url, self.wallet_queue)
         except Exception:  # the queue is not declared yet
             return 0
+
+    async def _more_consumers_than(self, count: int) -> bool:
+        return await self.consumers() > count
 
     def running_workers(self) -> list[ServiceProcess]:
         return [worker for worker in self.workers if worker.running]
@@ -128,7 +125,6 @@ async def casino_system(
         "PROVIDER_DATABASE_URL": provider_database_url,
         "AMQP_URL": amqp_url,
         "WALLET_QUEUE": wallet_queue,
-        "WALLET_PARTITIONS": str(WALLET_PARTITIONS),
         "LOBBY_QUEUE": f"casino.lobby.test-{infra.RUN_ID}",
         "CASINO_SECRET": f"{CASINO_SECRET},{PREVIOUS_CASINO_SECRET}",
         "PROVIDER_SECRET": PROVIDER_SECRET,
@@ -157,11 +153,6 @@ async def casino_system(
     yield system
     for process in [*system.others, *system.workers]:
         process.stop()
-    # Quorum queues are durable and would pile up run after run.
-    await delete_queues(
-        amqp_url,
-        [*topology.partition_queues(wallet_queue, WALLET_PARTITIONS), env["LOBBY_QUEUE"]],
-    )
 
 
 @pytest_asyncio.fixture(loop_scope="session")

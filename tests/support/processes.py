@@ -138,22 +138,3 @@ async def queue_consumers(amqp_url: str, queue: str) -> int:
         return int(result.consumer_count or 0) if result is not None else 0
     finally:
         await connection.close()
-
-
-async def wallet_consumers(amqp_url: str, wallet_queue: str) -> int:
-    """How many wallet workers consume partition 0 of `wallet_queue` (each worker
-    subscribes to every partition, its home share at once; 0 before any did)."""
-    from contracts.topology import partition_queue
-
-    return await queue_consumers(amqp_url, partition_queue(wallet_queue, 0))
-
-
-async def delete_queues(amqp_url: str, queues: list[str]) -> None:
-    """Delete `queues` (durable quorum queues outlive a test run); RabbitMQ deletes a
-    missing queue without complaint."""
-    import aio_pika
-
-    async with await aio_pika.connect(amqp_url) as connection:
-        channel = await connection.channel()
-        for queue in queues:
-            await channel.queue_delete(queue)

@@ -37,7 +37,7 @@ def test_the_committed_document_is_the_generated_one(relative: str) -> None:
 def test_the_asyncapi_document_has_both_queues_with_their_payloads_and_reply() -> None:
     document = DOCUMENTS["docs/asyncapi.json"]
     addresses = {channel["address"] for channel in document["channels"].values()}
-    assert addresses == {"casino.wallet.v3.p{n}", "casino.lobby.v3", "casino.lobby.v3.registry"}
+    assert addresses == {"casino.wallet.v2", "casino.lobby.v2", "casino.lobby.v2.registry"}
     schemas = document["components"]["schemas"]
     debit = schemas["DebitRequest"]["properties"]
     assert {"sessionToken", "transactionId", "roundId", "amount"} <= set(debit)
@@ -46,6 +46,6 @@ def test_the_asyncapi_document_has_both_queues_with_their_payloads_and_reply() -
     assert {"RegistryCommand", "ProviderRegistry"} <= set(schemas)
     for name, operation in document["operations"].items():
         replies = [message["$ref"].rsplit("/", 1)[1] for message in operation["reply"]["messages"]]
-        wallet = name.startswith("casino.wallet.v3")
+        wallet = name.startswith("casino.wallet.v2")
         assert replies == (["RpcReply", "WalletBatchReply"] if wallet else ["RpcReply"])
     json.dumps(document)  # serialisable as written

@@ -43,12 +43,6 @@ class EchoWorker:
     in_flight: int = 0
     most_in_flight: int = 0
 
-    @property
-    def wallet_queue(self) -> str:
-        """The wallet queue of a gateway with WALLET_PARTITIONS=1, whose only partition
-        queue (`<wallet_queue>.p0`) this worker consumes."""
-        return self.queue.removesuffix(".p0")
-
     async def handle(self, message: AbstractIncomingMessage) -> None:
         self.received.append(message)
         self.in_flight += 1
@@ -78,7 +72,7 @@ async def echo_worker(amqp_url: str, unique: str) -> AsyncIterator[EchoWorker]:
     connection = await aio_pika.connect_robust(amqp_url)
     async with connection:
         channel = await connection.channel()
-        queue = await channel.declare_queue(f"gateway-test.echo.{unique}.p0", auto_delete=True)
+        queue = await channel.declare_queue(f"gateway-test.echo.{unique}", auto_delete=True)
         worker = EchoWorker(channel, queue.name)
 
         # aiormq runs each delivery's callback in its own task, so replies interleave.
@@ -111,12 +105,6 @@ class BatchWorker:
     refusal: RpcReply | None = None
     silent: bool = False
     received: list[AbstractIncomingMessage] = field(default_factory=list)
-
-    @property
-    def wallet_queue(self) -> str:
-        """The wallet queue of a gateway with WALLET_PARTITIONS=1, whose only partition
-        queue (`<wallet_queue>.p0`) this worker consumes."""
-        return self.queue.removesuffix(".p0")
 
     def commands_per_message(self) -> list[int]:
         return [len(commands_of(message)) for message in self.received]
@@ -158,7 +146,7 @@ async def batch_worker(amqp_url: str, unique: str) -> AsyncIterator[BatchWorker]
     connection = await aio_pika.connect_robust(amqp_url)
     async with connection:
         channel = await connection.channel()
-        queue = await channel.declare_queue(f"gateway-test.batch.{unique}.p0", auto_delete=True)
+        queue = await channel.declare_queue(f"gateway-test.batch.{unique}", auto_delete=True)
         worker = BatchWorker(channel, queue.name)
         await queue.consume(worker.handle, no_ack=True)
         yield worker

@@ -23,7 +23,6 @@ def settings(amqp_url: str, wallet_queue: str) -> GatewaySettings:
         environment="development",
         amqp_url=amqp_url,
         wallet_queue=wallet_queue,
-        wallet_partitions=1,
         casino_secret=(SECRET,),
         rpc_timeout_seconds=2,
     )
@@ -31,7 +30,7 @@ def settings(amqp_url: str, wallet_queue: str) -> GatewaySettings:
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def client(amqp_url: str, echo_worker: EchoWorker) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings(amqp_url, echo_worker.wallet_queue))
+    app = create_app(settings(amqp_url, echo_worker.queue))
     async with app.router.lifespan_context(app):
         await wait_until(lambda: app.state.rpc.ready, 10, "the gateway connecting")
         transport = httpx.ASGITransport(app=app)

@@ -81,7 +81,6 @@ def settings(amqp_url: str, wallet_queue: str, lobby_queue: str) -> GatewaySetti
         environment="development",
         amqp_url=amqp_url,
         wallet_queue=wallet_queue,
-        wallet_partitions=1,
         lobby_queue=lobby_queue,
         casino_secret=(CASINO_SECRET,),
         rpc_timeout_seconds=2,
@@ -121,7 +120,7 @@ async def answered(
 async def test_a_registered_provider_is_verified_and_named_to_the_wallet(
     amqp_url: str, echo_worker: EchoWorker, lobby: StandInLobby
 ) -> None:
-    app_settings = settings(amqp_url, echo_worker.wallet_queue, lobby.lobby_queue)
+    app_settings = settings(amqp_url, echo_worker.queue, lobby.lobby_queue)
     async for http in open_gateway(app_settings):
         await answered(http, SECRET_A, "prov-a", 200)
         ready = (await http.get("/ready")).json()
@@ -139,7 +138,7 @@ async def test_a_registered_provider_is_verified_and_named_to_the_wallet(
 async def test_the_operators_changes_are_honoured_without_a_restart(
     amqp_url: str, echo_worker: EchoWorker, lobby: StandInLobby
 ) -> None:
-    app_settings = settings(amqp_url, echo_worker.wallet_queue, lobby.lobby_queue)
+    app_settings = settings(amqp_url, echo_worker.queue, lobby.lobby_queue)
     async for http in open_gateway(app_settings):
         await answered(http, SECRET_A, "prov-a", 200)
 
@@ -156,7 +155,7 @@ async def test_the_operators_changes_are_honoured_without_a_restart(
 async def test_with_no_casino_answering_seed_style_callbacks_still_work(
     amqp_url: str, echo_worker: EchoWorker, unique: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    app_settings = settings(amqp_url, echo_worker.wallet_queue, f"gateway-test.nobody.{unique}")
+    app_settings = settings(amqp_url, echo_worker.queue, f"gateway-test.nobody.{unique}")
     with caplog.at_level(logging.INFO, logger="gateway.providers"):
         async for http in open_gateway(app_settings):
             await asyncio.sleep(1)  # several refresh intervals, every one unanswered

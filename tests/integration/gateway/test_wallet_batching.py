@@ -175,8 +175,7 @@ async def test_concurrent_http_callbacks_through_the_gateway_share_messages(
         GatewaySettings(
             environment="development",
             amqp_url=amqp_url,
-            wallet_queue=batch_worker.wallet_queue,
-            wallet_partitions=1,
+            wallet_queue=batch_worker.queue,
             casino_secret=(secret,),
             wallet_batches_in_flight=1,
         )

@@ -30,7 +30,7 @@ def test_development_defaults_run_out_of_the_box() -> None:
     assert settings.simulate_round_enabled is True
     assert settings.log_every_command is True
     assert settings.operator_api_key is None
-    assert settings.wallet_queue == "casino.wallet.v3"
+    assert settings.wallet_queue == "casino.wallet.v2"
 
 
 def test_production_refuses_the_default_secret(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,7 +16,7 @@ from contracts.secret_box import DEVELOPMENT_KEY, check_keys
 from contracts.secrets import DEVELOPMENT, OptionalSecret, SecretList, check_secrets
 from contracts.text import Identifier
 from contracts.time_zones import ZoneInfoName
-from contracts.topology import LOBBY_QUEUE, WALLET_PARTITIONS, WALLET_QUEUE
+from contracts.topology import LOBBY_QUEUE, WALLET_QUEUE
 
 DEVELOPMENT_PROVIDER_SECRET = "dev-provider-secret"
 
@@ -48,14 +48,6 @@ class CasinoSettings(BaseSettings):
     # How many wallet commands one worker holds unacknowledged, and so runs at once. Each
     # one in flight holds a database connection, so the pool is sized from it.
     wallet_prefetch: Annotated[int, Field(ge=1, le=1000)] = 20
-    # The wallet's partition queues (the gateways must be given the same number), and how
-    # the workers share them (`casino.consuming.partitions`): worker WALLET_WORKER_INDEX of
-    # WALLET_WORKERS serves partitions n % WALLET_WORKERS == index first, and stands by for
-    # the others WALLET_STANDBY_SECONDS after it started.
-    wallet_partitions: Annotated[int, Field(ge=1, le=1024)] = WALLET_PARTITIONS
-    wallet_workers: Annotated[int, Field(ge=1, le=1024)] = 1
-    wallet_worker_index: Annotated[int, Field(ge=0, le=1023)] = 0
-    wallet_standby_seconds: Annotated[float, Field(ge=0, le=3600)] = 5.0
     database_pool_size: Annotated[int, Field(ge=1, le=500)] = 20
     # /health, /ready and /metrics of the consumers (`casino.consuming.probes`). Two ports,
     # so a worker and a lobby can share a host; 127.0.0.1 unless told (a container: 0.0.0.0).
@@ -78,8 +70,6 @@ class CasinoSettings(BaseSettings):
     def _refuse_insecure_secrets(self) -> "CasinoSettings":
         check_secrets("PROVIDER_SECRET", self.provider_secret, self.environment)
         check_keys(self.provider_secrets_key, self.environment)
-        if self.wallet_worker_index >= self.wallet_workers:
-            raise ValueError("WALLET_WORKER_INDEX must be below WALLET_WORKERS")
         return self
 
     @property

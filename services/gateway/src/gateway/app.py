@@ -72,11 +72,7 @@ def create_app(
                 client = RpcClient(settings.amqp_url.get_secret_value())
                 stack.push_async_callback(client.close)
                 await client.start()
-                batcher = WalletBatcher(
-                    client,
-                    max_in_flight=settings.wallet_batches_in_flight,
-                    partitions=settings.wallet_partitions,
-                )
+                batcher = WalletBatcher(client, max_in_flight=settings.wallet_batches_in_flight)
                 # Closed before the client (last in, first out): its callers fail cleanly.
                 stack.push_async_callback(batcher.close)
                 app.state.rpc, app.state.wallet_rpc = client, batcher

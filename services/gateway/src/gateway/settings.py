@@ -38,7 +38,7 @@ from contracts.durations import Seconds
 from contracts.secret_box import DEVELOPMENT_KEY, check_keys
 from contracts.secrets import DEVELOPMENT, OptionalSecret, SecretList, check_secrets
 from contracts.signing import DEFAULT_TOLERANCE_SECONDS
-from contracts.topology import LOBBY_QUEUE, WALLET_PARTITIONS, WALLET_QUEUE
+from contracts.topology import LOBBY_QUEUE, WALLET_QUEUE
 
 DEVELOPMENT_CASINO_SECRET = "dev-casino-secret"
 
@@ -64,10 +64,7 @@ class GatewaySettings(BaseSettings):
     signature_tolerance_seconds: Annotated[int, Field(ge=1)] = DEFAULT_TOLERANCE_SECONDS
     signature_timestamp_required: bool = False
     rpc_timeout_seconds: Seconds = 5.0
-    # Per wallet partition (`callbacks.batching`); the workers must have the same
-    # WALLET_PARTITIONS (`contracts.topology`).
     wallet_batches_in_flight: Annotated[int, Field(ge=1, le=1000)] = 1
-    wallet_partitions: Annotated[int, Field(ge=1, le=1024)] = WALLET_PARTITIONS
     # launchGame and simulateRound wait on the provider as well as on the casino.
     lobby_rpc_timeout_seconds: Seconds = 60.0
     max_body_bytes: Annotated[int, Field(ge=1)] = 65536

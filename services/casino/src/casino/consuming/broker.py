@@ -1,8 +1,7 @@
-"""The broker of a casino consumer: subscribers on durable command queues.
+"""The broker of a casino consumer: one subscriber on one durable command queue.
 
-The wallet worker and the lobby are built the same way; only their queues, handler,
-prefetch and graceful timeout differ (the wallet worker's partitions:
-`casino.consuming.partitions`).
+The wallet worker and the lobby are built the same way; only their handler, prefetch and
+graceful timeout differ.
 
 Acknowledgement (FastStream 0.7, read from its source): the subscriber publishes the
 handler's returned reply to `reply_to`, with the command's `correlation_id`, inside the
@@ -13,10 +12,8 @@ redelivers it. If the reply cannot be published, NACK_ON_ERROR requeues the comm
 rather than dropping it, once: a command that fails again after redelivery is
 dead-lettered (`casino.consuming.dead_letter`).
 
-Each subscriber has a channel of its own. Prefetch bounds how many messages it holds
-unacknowledged; each runs in its own task (aio-pika dispatches every delivery as a task),
-so that many run at once. A prefetch of 1 therefore means one message at a time, in the
-queue's order: what a wallet partition needs.
+Prefetch bounds how many messages one consumer holds unacknowledged; each runs in its own
+task (aio-pika dispatches every delivery as a task), so that many run at once.
 """
 
 import logging
@@ -25,8 +22,7 @@ from typing import Any
 
 from faststream.message import StreamMessage
 from faststream.middlewares import AckPolicy
-from faststream.rabbit import Channel, RabbitBroker, RabbitQueue, RabbitResponse
-from faststream.rabbit.subscriber import RabbitSubscriber
+from faststream.rabbit import Channel, RabbitBroker, RabbitResponse
 
 from casino.consuming.dead_letter import DeadLetterRepeatedFailures
 from casino.consuming.queues import command_queue
@@ -56,25 +52,15 @@ def command_broker(
     return broker
 
 
-def subscribe(
-    broker: RabbitBroker,
-    queue: str | RabbitQueue,
-    handler: CommandHandler,
-    *,
-    prefetch: int,
-) -> RabbitSubscriber:
-    """Give each command on the durable `queue` (a name: a command queue of
-    `contracts.topology`), its body undecoded, to `handler`, and publish its returned
-    reply; acknowledged as the module's docstring says. Called on a running broker, the
-    subscriber is returned unstarted: start it."""
-    subscriber = broker.subscriber(
-        command_queue(queue) if isinstance(queue, str) else queue,
+def subscribe(broker: RabbitBroker, queue: str, handler: CommandHandler, *, prefetch: int) -> None:
+    """Give each command on the durable `queue`, its body undecoded, to `handler`, and
+    publish its returned reply; acknowledged as the module's docstring says."""
+    broker.subscriber(
+        command_queue(queue),
         channel=Channel(prefetch_count=prefetch),
         ack_policy=AckPolicy.NACK_ON_ERROR,
         decoder=raw_body,
-    )
-    subscriber(handler)
-    return subscriber
+    )(handler)
 
 
 async def raw_body(message: StreamMessage[Any]) -> bytes:

@@ -8,11 +8,12 @@ without requeue, and its queue's dead-letter exchange (`contracts.topology`) kee
 `<queue>.dead` for an operator; its caller has had a 503 and retries with the same
 transactionId, which the ledger answers.
 
-Why "redelivered" rather than a count: the flag is all a consumer needs, and a second
-failure is a strong enough signal here. The command queues are quorum queues
-(`contracts.topology`), which also count deliveries themselves: past `x-delivery-limit`
-RabbitMQ dead-letters a message (`delivery_limit`) even when nothing runs to reject it,
-so a message that kills its worker outright cannot loop for ever either.
+Why "redelivered" rather than a count: our queues are classic queues on RabbitMQ 3.10,
+which keep no delivery count, only the `redelivered` flag. Quorum queues' delivery-limit
+would count, but they cost a Raft log write per message on a small machine and do not
+support exclusive reply queues; a second failure is a strong enough signal here. A
+message that kills the worker process outright is not caught by this (nothing runs to
+reject it); it is redelivered, and a quorum queue would be the next step if that is seen.
 """
 
 import asyncio

@@ -20,7 +20,7 @@ drain begins, for a server whose listener outlives it, such as a test's.)
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from types import FrameType
@@ -28,13 +28,12 @@ from types import FrameType
 import uvloop
 from faststream import ContextRepo
 from faststream.asgi import AsgiFastStream
-from faststream.rabbit import RabbitBroker, RabbitQueue
+from faststream.rabbit import RabbitBroker
 
 from casino.consuming.health import Ping, answers, broker_answers, queue_depths
 from casino.consuming.probes import probe_routes
 from casino.consuming.queues import command_queue, dead_letter_queue, declare_dead_letters
 
-Hook = Callable[[], Awaitable[None]]
 Resources = Callable[[ContextRepo], AbstractAsyncContextManager[Ping]]
 """Opens what the consumer's handler needs (setting it in the FastStream context if the
 handler takes it from there) and yields how to ping its database."""
@@ -53,15 +52,9 @@ def consumer_app(
     queue: str,
     resources: Resources,
     logger: logging.Logger,
-    command_queues: Sequence[RabbitQueue] | None = None,
-    after_startup: Sequence[Hook] = (),
-    on_shutdown: Sequence[Hook] = (),
 ) -> AsgiFastStream:
-    """The consumer `name` of `queue` as an app: `broker`'s subscribers, its `resources`
-    opened around them, and the probes. `queue` names the dead-letter queue
-    (`<queue>.dead`); `command_queues` are the queues whose depth /metrics shows (by
-    default `queue`'s); `after_startup` and `on_shutdown` run after the consumer started
-    and when its drain begins."""
+    """The consumer `name` of `queue` as an app: `broker`'s subscriber, its `resources`
+    opened around it, and the probes."""
     state = _State()
 
     async def checks() -> dict[str, bool]:
@@ -79,17 +72,12 @@ def consumer_app(
         await declare_dead_letters(broker, queue)
         state.consuming = True
         logger.info(f"{name} consuming", extra={"queue": queue})
-        for hook in after_startup:
-            await hook()
 
     async def stopping() -> None:
         state.consuming = False
         logger.info("stopping: draining the commands in flight")
-        for hook in on_shutdown:
-            await hook()
 
-    watched = [command_queue(queue)] if command_queues is None else list(command_queues)
-    depths = queue_depths(broker, [*watched, dead_letter_queue(queue)])
+    depths = queue_depths(broker, [command_queue(queue), dead_letter_queue(queue)])
     return AsgiFastStream(
         broker,
         asgi_routes=probe_routes(f"casino-{name.replace(' ', '-')}", checks, depths),

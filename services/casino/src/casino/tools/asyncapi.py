@@ -24,14 +24,14 @@ from contracts.rpc import LobbyCommand, RpcReply, WalletBatch, WalletBatchReply,
 DOCUMENTED_AMQP_URL = "amqp://rabbitmq:5672/"
 DOCUMENTED_DATABASE_URL = "postgresql://postgres@postgres:5432/casino"
 _REF = "#/components/schemas/{model}"
-WALLET_PARTITION = f"{topology.WALLET_QUEUE}{topology.PARTITION_SEPARATOR}{{n}}"
 
 
 def asyncapi_document() -> dict[str, Any]:
     # Never connected nor run: only described, so the pool is never opened.
     unopened = asyncpg.create_pool(DOCUMENTED_DATABASE_URL)
-    # One channel stands for the wallet's WALLET_PARTITIONS partition queues.
-    wallet = build_wallet_broker(DOCUMENTED_AMQP_URL, unopened, queue=WALLET_PARTITION, prefetch=1)
+    wallet = build_wallet_broker(
+        DOCUMENTED_AMQP_URL, unopened, queue=topology.WALLET_QUEUE, prefetch=1
+    )
     lobby = build_broker(DOCUMENTED_AMQP_URL, topology.LOBBY_QUEUE)
     spec = AsyncAPI(
         wallet,
@@ -79,22 +79,11 @@ def asyncapi_document() -> dict[str, Any]:
         }
     for channel in document["channels"].values():
         queue = channel["address"]
-        wallet = queue == WALLET_PARTITION
-        queue_spec = (
-            topology.wallet_partition(topology.WALLET_QUEUE, 0)
-            if wallet
-            else topology.command_queue(queue)
-        )
-        dead_letters = queue_spec.arguments["x-dead-letter-routing-key"]
+        arguments = topology.command_queue(queue).arguments
+        dead_letters = topology.dead_letter_routing_key(queue)
         channel["description"] = (
-            (
-                f"Partition n (0..WALLET_PARTITIONS-1, default {topology.WALLET_PARTITIONS}) "
-                "of the wallet, chosen by the gateway from the CRC-32 of the session token. "
-                if wallet
-                else ""
-            )
-            + f"Durable queue with arguments {queue_spec.arguments}: a command that fails again "
-            f"after redelivery, or expires unconsumed, goes to `{dead_letters}`."
+            f"Durable queue with arguments {arguments}: a command that fails again after "
+            f"redelivery, or expires unconsumed, goes to `{dead_letters}`."
         )
     for name, message in document["components"]["messages"].items():
         for queue, payload in payloads.items():

@@ -4,10 +4,6 @@ The broker, its acknowledgement and dead-lettering are the casino consumers' own
 (`casino.consuming.broker`), and so is the lifecycle: start, probes, and a graceful stop
 that drains the commands in flight (`casino.consuming.lifecycle`). What is the wallet's:
 
-The wallet's commands arrive on its partition queues; which of them this worker serves,
-and in what order, is `casino.consuming.partitions`: one message of a partition at a time,
-so a session's commands are applied in the order they were sent.
-
 A message is one command or a batch of them (AMQP type `wallet.batch`, sent by the
 gateway under load); a batch is decided in one database transaction and answered in one
 reply message (`casino.wallet.handlers`), so both the broker's and the database's
@@ -39,11 +35,8 @@ from faststream.rabbit import RabbitBroker, RabbitResponse
 from faststream.rabbit.annotations import RabbitMessage
 
 from casino.consuming import lifecycle, metrics
-from casino.consuming.broker import CommandHandler, command_broker
-from casino.consuming.dead_letter import DeadLetterRepeatedFailures
+from casino.consuming.broker import command_broker
 from casino.consuming.health import Ping, pool_ping
-from casino.consuming.partitions import PartitionConsumer, PartitionShare
-from casino.consuming.queues import wallet_partition
 from casino.database import LedgerPool, ledger_pool
 from casino.rounds.expiry import expire_periodically
 from casino.settings import CasinoSettings
@@ -60,9 +53,10 @@ SORTED = orjson.OPT_SORT_KEYS
 GRACEFUL_TIMEOUT_SECONDS = 10.0
 
 
-def wallet_handler(pool: LedgerPool, queue: str) -> CommandHandler:
-    """Answers one wallet message (a command or a batch) from `pool`; `queue` labels the
-    metrics."""
+def build_wallet_broker(
+    amqp_url: str, pool: LedgerPool, *, queue: str, prefetch: int
+) -> RabbitBroker:
+    """A broker whose one subscriber answers wallet commands on the durable `queue`."""
 
     async def handle_wallet_command(message: RabbitMessage) -> RabbitResponse:
         correlation_id = message.headers.get(CORRELATION_HEADER) or message.correlation_id
@@ -77,48 +71,14 @@ def wallet_handler(pool: LedgerPool, queue: str) -> CommandHandler:
         body = orjson.dumps(reply.model_dump(mode="json", exclude_none=True), option=SORTED)
         return RabbitResponse(body, content_type="application/json")
 
-    return handle_wallet_command
-
-
-def build_wallet_broker(
-    amqp_url: str, pool: LedgerPool, *, queue: str, prefetch: int
-) -> RabbitBroker:
-    """A broker whose one subscriber answers wallet commands on the one durable `queue`,
-    `prefetch` at a time in any order (tests; the worker itself uses partitions)."""
     return command_broker(
         amqp_url,
         queue,
-        wallet_handler(pool, queue),
+        handle_wallet_command,
         prefetch=prefetch,
         graceful_timeout=GRACEFUL_TIMEOUT_SECONDS,
         logger=log,
     )
-
-
-def build_partitioned_wallet_broker(
-    amqp_url: str,
-    pool: LedgerPool,
-    *,
-    wallet_queue: str,
-    share: PartitionShare,
-    standby_after: float,
-) -> tuple[RabbitBroker, PartitionConsumer]:
-    """A broker answering wallet commands on `wallet_queue`'s partitions, shared with the
-    other workers as `share` says (`casino.consuming.partitions`)."""
-    broker = RabbitBroker(
-        amqp_url,
-        graceful_timeout=GRACEFUL_TIMEOUT_SECONDS,
-        logger=log,
-        middlewares=[DeadLetterRepeatedFailures],
-    )
-    consumer = PartitionConsumer(
-        broker,
-        wallet_queue,
-        wallet_handler(pool, wallet_queue),
-        share,
-        standby_after=standby_after,
-    )
-    return broker, consumer
 
 
 _unfinished: set[asyncio.Task[Any]] = set()
@@ -133,22 +93,18 @@ async def _finish_even_if_cancelled(work: Coroutine[Any, Any, T]) -> T:
 
 
 def build_wallet_app(settings: CasinoSettings) -> AsgiFastStream:
-    """The wallet worker on `settings.wallet_queue`'s partitions. Call it on the loop that
-    will run it: its pool is made here (without connecting) and opened in the app's lifespan."""
+    """The wallet worker on `settings.wallet_queue`. Call it on the loop that will run it:
+    its pool is made here (without connecting) and opened in the app's lifespan."""
     pool = ledger_pool(
         settings.casino_database_url.get_secret_value(),
         size=settings.database_pool_size,
         time_zone=settings.loss_limit_time_zone,
     )
-    share = PartitionShare(
-        settings.wallet_partitions, settings.wallet_workers, settings.wallet_worker_index
-    )
-    broker, partitions = build_partitioned_wallet_broker(
+    broker = build_wallet_broker(
         settings.amqp_url.get_secret_value(),
         pool,
-        wallet_queue=settings.wallet_queue,
-        share=share,
-        standby_after=settings.wallet_standby_seconds,
+        queue=settings.wallet_queue,
+        prefetch=settings.wallet_prefetch,
     )
 
     @asynccontextmanager
@@ -171,16 +127,7 @@ def build_wallet_app(settings: CasinoSettings) -> AsgiFastStream:
             await pool.close()
 
     return lifecycle.consumer_app(
-        broker,
-        name="wallet worker",
-        queue=settings.wallet_queue,
-        resources=open_pool,
-        logger=log,
-        command_queues=[
-            wallet_partition(settings.wallet_queue, n) for n in range(share.partitions)
-        ],
-        after_startup=[partitions.started],
-        on_shutdown=[partitions.stopping],
+        broker, name="wallet worker", queue=settings.wallet_queue, resources=open_pool, logger=log
     )
 
 

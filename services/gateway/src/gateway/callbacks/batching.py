@@ -12,12 +12,6 @@ A message of one command is the plain command message `RpcClient.call` sends (no
 `type`, its request's correlation id in the header), so a lone command costs the worker
 no batch handling. More go as a `wallet.batch` (`callbacks.batch_messages`).
 
-Wallet commands are partitioned (`callbacks.partitions`): `call` is given the wallet queue
-and publishes to the command's partition queue, and each partition is a lane of its own,
-with its own batch and its own `max_in_flight`. A session's commands thus queue in one
-lane, leave in the order they came, and are applied in that order by the one worker that
-serves the partition; the partitions' messages travel side by side.
-
 Each caller keeps its own future and its own timeout. A caller that gives up before its
 command left is never sent. A message expires at the earliest deadline among its
 commands, so no command is applied after its caller was told WALLET_UNAVAILABLE.
@@ -35,7 +29,6 @@ from pydantic import BaseModel
 from contracts.rpc import WALLET_BATCH_TYPE, RpcReply
 from gateway import metrics
 from gateway.callbacks.batch_messages import batch_body, replies_to_batch
-from gateway.callbacks.partitions import command_partition_queue
 from gateway.errors import GatewayError, WalletUnavailableError
 
 log = logging.getLogger(__name__)
@@ -79,7 +72,7 @@ class _Waiting:
 
 @dataclass
 class _Lane:
-    """One partition queue: the commands waiting for a slot, and the messages outstanding."""
+    """One queue: the commands waiting for a slot, and the messages outstanding."""
 
     waiting: deque[_Waiting] = field(default_factory=deque)
     in_flight: int = 0
@@ -94,22 +87,17 @@ class _Lane:
 
 
 class WalletBatcher:
-    """An `rpc.Rpc` for wallet commands: `call` answers one command, carried in batches.
-
-    With `partitions` None, the queue `call` is given is the one published to (a test's
-    own queue, consumed by a worker of its own)."""
+    """An `rpc.Rpc` for wallet commands: `call` answers one command, carried in batches."""
 
     def __init__(
         self,
         publisher: Publisher,
         *,
         max_in_flight: int,
-        partitions: int | None = None,
         max_commands: int = MAX_BATCH_COMMANDS,
     ) -> None:
         self._publisher = publisher
         self._max_in_flight = max_in_flight
-        self._partitions = partitions
         self._max_commands = max_commands
         self._lanes: dict[str, _Lane] = {}
         self._sending: set[asyncio.Task[None]] = set()
@@ -122,23 +110,17 @@ class WalletBatcher:
     async def call(
         self, queue: str, command: BaseModel, *, reply_within: float, correlation_id: str
     ) -> RpcReply:
-        """The reply to `command`, sent to its partition of the wallet `queue`, within
-        `reply_within` seconds of this call, or WalletUnavailableError as `RpcClient.call`
-        raises it."""
+        """The reply to `command`, within `reply_within` seconds of this call, or
+        WalletUnavailableError as `RpcClient.call` raises it."""
         if self._closed or not self._publisher.ready:
             raise WalletUnavailableError(_UNREACHABLE)
         loop = asyncio.get_running_loop()
         waiting = _Waiting(
             command, correlation_id, loop.time() + reply_within, loop.create_future()
         )
-        partition = (
-            queue
-            if self._partitions is None
-            else command_partition_queue(queue, command, self._partitions)
-        )
-        lane = self._lanes.setdefault(partition, _Lane())
+        lane = self._lanes.setdefault(queue, _Lane())
         lane.waiting.append(waiting)
-        self._dispatch(partition, lane)
+        self._dispatch(queue, lane)
         try:
             async with asyncio.timeout_at(waiting.deadline):
                 return await waiting.reply
