@@ -1,10 +1,11 @@
-"""Where a dead letter goes back to: the queue it died in, which for a wallet command is
-one of the wallet's partitions, not the name its dead-letter queue is derived from."""
+"""Where a dead letter goes back to: the queue it died in, as RabbitMQ recorded it (several
+command queues may share one dead-letter queue), else the one its dead-letter queue's name
+is derived from."""
 
 from casino.dead_letters.messages import command_queue_of
 
 
-def test_a_wallet_command_goes_back_to_the_partition_it_died_in() -> None:
+def test_a_command_goes_back_to_the_queue_it_died_in() -> None:
     headers = {
         "x-death": [
             {"queue": "casino.wallet.v3.p5", "reason": "delivery_limit", "count": 1},

@@ -117,9 +117,9 @@ def command_of(body: bytes) -> dict[str, Any]:
 
 def command_queue_of(dead_letter_queue: str, headers: Mapping[str, Any] | None = None) -> str:
     """The command queue a dead letter came from: the queue its newest `x-death` entry names
-    (the wallet's commands come from one of its partitions, `casino.wallet.v3.p5`, while
-    they share one dead-letter queue), else the one whose dead letters `dead_letter_queue`
-    keeps (`casino.lobby.v3.dead` → `casino.lobby.v3`)."""
+    (RabbitMQ's own record, right even when several command queues share one dead-letter
+    queue), else the one whose dead letters `dead_letter_queue` keeps
+    (`casino.lobby.v2.dead` → `casino.lobby.v2`)."""
     for entry in deaths(headers or {}):
         if (queue := _text(entry.get("queue"))) is not None:
             return queue
