@@ -51,7 +51,7 @@ ensure_local_services() {
   fi
 }
 
-# Debian's Chromium, which the browser tests (tests/browser) drive through Playwright: the
+# Debian's Chromium, which the browser tests (tests/e2e/browser) drive through Playwright: the
 # Playwright package's own browser download does not work here.
 ensure_chromium() {
   [ -x /usr/bin/chromium ] && return 0

@@ -1,6 +1,8 @@
 """The back office in a real browser: Debian's Chromium (/usr/bin/chromium) driven by
-Playwright for Python, against the whole system as processes (the e2e suite's stack,
-whose fixtures are reused here) plus the back office's own process.
+Playwright for Python, against the whole system as processes (the e2e suite's stack:
+these tests live under tests/e2e so that its session's one stack serves them too; a
+second copy of it, on the same queues and database, would take commands meant for the
+first) plus the back office's own process.
 
 One stack, one back office and one browser for the module; each test opens its own
 browser context (its own cookies), so operators do not share a session. The tests skip,
@@ -20,18 +22,8 @@ import pytest_asyncio
 from casino.database import make_database, make_engine
 from casino.operators.accounts import add_operator
 from casino.operators.tables import Role
-from tests.e2e.conftest import (  # the e2e stack's fixtures, reused as they are
-    LOG_DIR,
-    CasinoSystem,
-    callbacks,
-    casino_system,
-    http,
-    providers,
-    world,
-)
+from tests.e2e.conftest import LOG_DIR, CasinoSystem
 from tests.support.processes import ServiceProcess, free_port, http_ready, wait_until
-
-__all__ = ["callbacks", "casino_system", "http", "providers", "world"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 OPERATOR_NAME, VIEWER_NAME = "browser-operator", "browser-viewer"
@@ -51,7 +43,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         reason=f"{CHROMIUM} is missing: install Debian's chromium (scripts/test does)"
     )
     for item in items:
-        if "tests/browser/" in str(item.path):
+        if "tests/e2e/browser/" in str(item.path):
             item.add_marker(skip)
 
 

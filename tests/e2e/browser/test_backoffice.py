@@ -13,7 +13,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Page, expect
 
-from tests.browser.conftest import OPERATOR_NAME, VIEWER_NAME, BackOffice
+from tests.e2e.browser.conftest import OPERATOR_NAME, VIEWER_NAME, BackOffice
 from tests.e2e.conftest import OPERATOR_API_KEY, CasinoSystem
 from tests.support.callbacks import WalletCallbacks, new_id
 from tests.support.casino_world import CasinoWorld
