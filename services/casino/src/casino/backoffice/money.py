@@ -6,11 +6,10 @@ the configured crypto unit's (`contracts.currencies`); an unknown currency's amo
 shown and read in minor units.
 """
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from contracts.currencies import UnknownCurrencyError, format_amount, known_decimals
+from casino.rounds.presenting import Amounts
 from contracts.money import MAX_AMOUNT
 
 
@@ -19,25 +18,13 @@ class AmountError(ValueError):
 
 
 @dataclass(frozen=True)
-class Money:
-    """Writes and reads amounts of every currency the casino knows."""
-
-    decimals: Mapping[str, int]
-
-    def decimals_of(self, currency: str) -> int | None:
-        if currency in self.decimals:
-            return self.decimals[currency]
-        try:
-            return known_decimals(currency)
-        except UnknownCurrencyError:
-            return None
+class Money(Amounts):
+    """Writes amounts as the round tables do (`casino.rounds.presenting.Amounts`), and
+    reads them back from forms."""
 
     def text(self, minor_units: int | None, currency: str) -> str:
         """`minor_units` as a person reads it ("" for none)."""
-        if minor_units is None:
-            return ""
-        decimals = self.decimals_of(currency)
-        return f"{minor_units:,}" if decimals is None else format_amount(minor_units, decimals)
+        return "" if minor_units is None else super().text(minor_units, currency)
 
     def parse(self, text: str, currency: str) -> int:
         """`text` in `currency`'s units as minor units: no more decimals than it has, not

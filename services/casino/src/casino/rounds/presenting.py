@@ -30,14 +30,15 @@ class Amounts:
 
     def known(self, currency: str) -> bool:
         """Whether `currency`'s decimals are known, so its amounts are written in units."""
-        return self._decimals(currency) is not None
+        return self.decimals_of(currency) is not None
 
     def text(self, minor_units: int, currency: str) -> str:
         """`minor_units` as a person reads it in `currency`, or as minor units if unknown."""
-        decimals = self._decimals(currency)
+        decimals = self.decimals_of(currency)
         return f"{minor_units:,}" if decimals is None else format_amount(minor_units, decimals)
 
-    def _decimals(self, currency: str) -> int | None:
+    def decimals_of(self, currency: str) -> int | None:
+        """`currency`'s decimals, or None when nobody knows them (shown in minor units)."""
         if currency in self.decimals:
             return self.decimals[currency]
         try:
